@@ -1,0 +1,85 @@
+"""`hall test`: the project's standing checks, then the test suite.
+
+hall test            lint, format, migrations and schema drift, pytest on SQLite + filesystem
+hall test --real     the same suite against PostgreSQL and RabbitMQ on 127.0.0.1
+hall test -- ARGS    extra pytest arguments (after --)
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from deploy.env import REPO_ROOT
+
+REAL_DATABASE = "postgres://postgres@127.0.0.1:5432/halls"
+REAL_BROKER = "amqp://guest:guest@127.0.0.1:5672//"
+BIN = Path(sys.executable).parent
+
+
+def _run(title: str, cmd: list[str], env: dict | None = None) -> bool:
+    print(f"\n== {title}: {' '.join(cmd)}", flush=True)
+    return subprocess.call(cmd, cwd=REPO_ROOT, env=env) == 0
+
+
+def _manage(*args: str) -> list[str]:
+    return [str(BIN / "hall"), *args]
+
+
+def schema_drift(env: dict) -> bool:
+    """The committed schemas must equal the generated ones (regenerate: hall schema)."""
+    from deploy.schemas import SCHEMAS
+
+    print("\n== committed schemas match the generated ones", flush=True)
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, committed in SCHEMAS.items():
+            out = Path(tmp) / committed.name
+            cmd = _manage("schema", "--only", name, "--out", str(out))
+            if subprocess.call(cmd, cwd=REPO_ROOT, env=env) != 0:
+                return False
+            if not committed.exists() or committed.read_text() != out.read_text():
+                print(
+                    f"schema drift: {committed.relative_to(REPO_ROOT)} differs from the "
+                    "generated schema; run `./hall schema` and commit the result"
+                )
+                ok = False
+    return ok
+
+
+def run_all(argv: list[str]) -> int:
+    real = "--real" in argv
+    pytest_args = argv[argv.index("--") + 1 :] if "--" in argv else []
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="deploy.settings.test")
+    env.setdefault("HALL_VAR_DIR", tempfile.mkdtemp(prefix="hall-test-"))
+    if real:
+        env["HALL_TEST_DATABASE_URL"] = env.get("HALL_TEST_DATABASE_URL") or REAL_DATABASE
+        env["HALL_TEST_BROKER_URL"] = env.get("HALL_TEST_BROKER_URL") or REAL_BROKER
+    steps = []
+    if not real:
+        steps = [
+            ("ruff lint", lambda: _run("ruff lint", [str(BIN / "ruff"), "check", "."])),
+            (
+                "ruff format",
+                lambda: _run("ruff format", [str(BIN / "ruff"), "format", "--check", "."]),
+            ),
+            (
+                "migrations",
+                lambda: _run(
+                    "migrations committed", _manage("makemigrations", "--check", "--dry-run"), env
+                ),
+            ),
+            ("schemas", lambda: schema_drift(env)),
+        ]
+    failed = [name for name, step in steps if not step()]
+    label = "PostgreSQL + RabbitMQ" if real else "SQLite + filesystem transport"
+    if not _run(f"pytest on {label}", [str(BIN / "pytest"), *pytest_args], env):
+        failed.append("pytest")
+    if failed:
+        print(f"\nhall test: FAILED: {', '.join(failed)}")
+        return 1
+    print("\nhall test: all checks passed")
+    return 0

@@ -1,0 +1,39 @@
+"""`hall schema`: regenerate the committed API schemas (CI fails when they drift)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from deploy.schemas import SCHEMAS
+
+
+class Command(BaseCommand):
+    help = "Write the OpenAPI (and GraphQL SDL) schemas to docs/schema/."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--only", choices=sorted(SCHEMAS), help="one schema")
+        parser.add_argument("--out", help="write here instead of the committed path")
+
+    def handle(self, *args, **opts):
+        names = [opts["only"]] if opts["only"] else list(SCHEMAS)
+        for name in names:
+            out = Path(opts["out"]) if opts["out"] else SCHEMAS[name]
+            out.parent.mkdir(parents=True, exist_ok=True)
+            WRITERS[name](out)
+            self.stdout.write(f"wrote {out}")
+
+
+def _openapi(out: Path) -> None:
+    call_command("spectacular", "--file", str(out), "--validate", "--fail-on-warn")
+
+
+def _graphql(out: Path) -> None:
+    from county.graph.schema import schema
+
+    out.write_text(str(schema).rstrip() + "\n", encoding="utf-8")
+
+
+WRITERS = {"openapi": _openapi, "graphql": _graphql}

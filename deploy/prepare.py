@@ -1,0 +1,53 @@
+"""Bringing a node's database up to date: migrations and the data every hall needs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from county.catalogue.sample import catalogue_load_sample
+from county.workdays.services import calendar_seed_from_library
+from sites.registry.services import departments_load, site_tree_load
+
+
+def node_prepare(*, sample: bool, verbosity: int = 0) -> dict:
+    """Migrate, load the site tree and departments; the county also seeds its rules."""
+    call_command("migrate", interactive=False, verbosity=verbosity)
+    report = {"sites": site_tree_load(), "departments": departments_load()}
+    if settings.HALL_TIER == "county":
+        report["calendar_years"] = len(calendar_seed_from_library())
+        if sample:
+            report["sample_items"] = catalogue_load_sample()
+    return report
+
+
+DEMO_PASSWORD = "qingshan-demo-2026"
+# Who works where in the demo: (username suffix, name, roles) per tier of the node's own hall.
+DEMO_STAFF = {
+    "county": [
+        ("supervisor", "周监管", ["county_supervisor"]),
+        ("catalogue", "吴目录", ["catalogue_admin"]),
+        ("clerk", "郑窗口", ["clerk"]),
+        ("auditor", "冯审计", ["auditor"]),
+    ],
+    "township": [("clerk", "陈窗口", ["clerk"]), ("chief", "林首席", ["chief_representative"])],
+    "village": [("agent", "黄代办", ["village_agent"])],
+}
+
+
+def demo_staff_ensure() -> list[tuple[str, str]]:
+    """The demo's staff accounts at this hall (users are per node); returns (username, roles)."""
+    from permissions.services import staff_create
+    from sites.registry.selectors import site_current
+
+    site = site_current()
+    made = []
+    for suffix, name, roles in DEMO_STAFF[site.tier]:
+        username = f"{site.code}-{suffix}"
+        if not get_user_model().objects.filter(username=username).exists():
+            staff_create(
+                username=username, name=name, site=site, roles=roles, password=DEMO_PASSWORD
+            )
+        made.append((username, ",".join(roles)))
+    return made

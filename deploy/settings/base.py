@@ -1,0 +1,199 @@
+"""Settings every hall shares. The node's identity comes from the environment:
+
+HALL_SITE          site code (county, t-maan, v-shiqiao, ...); must be in the site tree
+HALL_DATABASE_URL  default: sqlite file var/<site>.sqlite3 (WAL, immediate transactions)
+HALL_BROKER_URL    default: kombu filesystem:// under var/broker
+HALL_VAR_DIR       where embedded data lives (default: <repo>/var)
+"""
+
+from __future__ import annotations
+
+import dj_database_url
+
+from deploy.env import ConfigError, env_bool, env_int, env_str, var_dir
+from sites.registry.tree import SiteTreeError, site_spec
+
+try:
+    HALL_SITE_SPEC = site_spec(env_str("HALL_SITE", "county"))
+except SiteTreeError as exc:
+    raise ConfigError(str(exc)) from exc
+HALL_SITE = HALL_SITE_SPEC.code
+HALL_TIER = HALL_SITE_SPEC.tier
+HALL_COUNTY_URL = env_str("HALL_COUNTY_URL", "http://127.0.0.1:8000")
+VAR_DIR = var_dir()
+
+SECRET_KEY = env_str("HALL_SECRET_KEY", f"insecure-embedded-key-{HALL_SITE}")
+DEBUG = env_bool("HALL_DEBUG", True)
+ALLOWED_HOSTS = env_str("HALL_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "guardian",
+    "graphene_django",
+    "deploy",
+    "sites.registry",
+    "county.workdays",
+    "county.catalogue",
+    "permissions",
+    "sync",
+    "sites.cases",
+    "sites.citizen",
+    "sites.joint",
+    "county.readmodel",
+    "county.graph",
+]
+GRAPHENE = {
+    "SCHEMA": "county.graph.schema.schema",
+    "RELAY_CONNECTION_MAX_LIMIT": 100,
+    "ATOMIC_MUTATIONS": True,
+}
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "deploy.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "deploy.context.hall",
+            ]
+        },
+    }
+]
+WSGI_APPLICATION = "deploy.wsgi.application"
+
+
+def database_config(url: str | None) -> dict:
+    """A database URL to Django settings; SQLite gets WAL and immediate transactions."""
+    url = url or f"sqlite:///{VAR_DIR / (HALL_SITE + '.sqlite3')}"
+    config = dj_database_url.parse(url, conn_max_age=60)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            # WAL lets the web process, relay and consumer read while one writes;
+            # IMMEDIATE takes the write lock at BEGIN, so writers queue instead of failing.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        }
+    return config
+
+
+DATABASES = {"default": database_config(env_str("HALL_DATABASE_URL", "") or None)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    # ModelBackend plus lockout after repeated failures (permissions/auth.py)
+    "permissions.auth.LockoutModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "permissions.auth.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+]
+# Staff login lockout: `failures` wrong passwords within `window_minutes` lock the username
+# for `lock_minutes` (hall staff-unlock clears it).
+HALL_LOGIN_LOCKOUT = {"failures": 5, "window_minutes": 15, "lock_minutes": 15}
+# Citizens' case-status queries per client address: (limit, window seconds).
+HALL_CITIZEN_QUERY_LIMITS = [(10, 60), (60, 3600)]
+# Reverse proxies in front of the node whose X-Forwarded-For we trust (0: use REMOTE_ADDR).
+HALL_TRUSTED_PROXY_HOPS = env_int("HALL_TRUSTED_PROXY_HOPS", 0)
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 3600  # one working day
+GUARDIAN_RAISE_403 = False
+ANONYMOUS_USER_NAME = None  # citizens have no account; guardian keeps no anonymous user
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    # Deny by default: an account needs a role at some site (permissions.rest.IsStaff);
+    # every view narrows further through permissions.access.
+    "DEFAULT_PERMISSION_CLASSES": ["permissions.rest.IsStaff"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "政务服务大厅平台 API",
+    "DESCRIPTION": "县、乡镇、村三级政务服务大厅：事项目录、办件与同步。",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Messaging: the broker every hall publishes to; the filesystem transport needs no server.
+HALL_BROKER_URL = env_str("HALL_BROKER_URL", "") or "filesystem://"
+CELERY_BROKER_URL = HALL_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_TASK_DEFAULT_QUEUE = f"celery-{HALL_SITE}"  # one hall never runs another's tasks
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / f"celerybeat-{HALL_SITE}")
+if HALL_BROKER_URL.startswith("filesystem"):
+    _celery_folder = VAR_DIR / "celery" / HALL_SITE
+    _celery_folder.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_celery_folder),
+        "data_folder_out": str(_celery_folder),
+        "control_folder": str(_celery_folder / "control"),  # default: ./control in the cwd
+    }
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(name)s] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Sync between halls (sync/). See docs/decisions/0003-sync-messaging.md.
+HALL_BROKER_FOLDER = env_str("HALL_BROKER_FOLDER", "") or str(VAR_DIR / "broker")
+HALL_SYNC_NAMESPACE = env_str("HALL_SYNC_NAMESPACE", "halls")  # exchange/queue name prefix
+HALL_SYNC_KEYRING = env_str("HALL_SYNC_KEYRING", "")  # county-provisioned keys (JSON file)
+HALL_SYNC_MASTER_KEY = env_str("HALL_SYNC_MASTER_KEY", "qingshan-embedded-demo-sync")
+HALL_SYNC_MAX_BYTES = env_int("HALL_SYNC_MAX_BYTES", 1_000_000)
+HALL_SYNC_BATCH = env_int("HALL_SYNC_BATCH", 500)  # relay publish / consumer apply batch
+HALL_SYNC_BACKOFF_MAX = env_int("HALL_SYNC_BACKOFF_MAX", 30)  # seconds between reconnects
+# Extra applier modules to import (the multi-node tests add their case-shaped test types).
+HALL_SYNC_APPLIER_MODULES = [m for m in env_str("HALL_SYNC_APPLIER_MODULES", "").split(",") if m]

@@ -1,0 +1,30 @@
+"""URLs of a hall node. Each app adds its own routes in its `urls` module."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from deploy.views import home
+from permissions.views import StaffLoginView, StaffLogoutView
+from sites.citizen.views import case_status_page
+
+admin.site.site_header = "政务服务大厅平台"
+admin.site.site_title = "政务服务大厅平台"
+admin.site.index_title = "管理"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/login/", StaffLoginView.as_view(), name="login"),
+    path("accounts/logout/", StaffLogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("chaxun/", case_status_page, name="citizen-case-status"),
+    path("api/", include("deploy.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
+]
+
+if settings.HALL_TIER == "county":  # the view across sites lives at the county only
+    from county.graph.views import graphql_view
+
+    urlpatterns.append(path("graphql/", graphql_view, name="graphql"))

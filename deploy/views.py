@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.db.models import OuterRef, Subquery
+from django.shortcuts import render
+
+from county.catalogue.models import HandlingType, ItemVersion
+from county.catalogue.selectors import delegation_list
+from sites.registry.models import Site
+from sync.selectors import sync_status
+
+
+def home(request):
+    """The node's front page: who this hall is, what it may accept, how its sync stands."""
+    site = Site.objects.filter(code=settings.HALL_SITE).select_related("parent").first()
+    delegations = []
+    if site:
+        current = ItemVersion.objects.filter(
+            item=OuterRef("item"), number=OuterRef("item__current_version")
+        )
+        delegations = delegation_list(site=site, active_only=True).annotate(
+            item_name=Subquery(current.values("name")[:1]),
+            handling_type=Subquery(current.values("handling_type")[:1]),
+            promised_days=Subquery(current.values("promised_limit_days")[:1]),
+        )
+        delegations = list(delegations)
+        for delegation in delegations:
+            delegation.handling_label = HandlingType(delegation.handling_type).label
+    status = sync_status() if request.user.is_authenticated else None
+    return render(
+        request,
+        "deploy/home.html",
+        {"site": site, "delegations": delegations, "sync": status},
+    )

@@ -1,0 +1,347 @@
+"""The one place that decides who may see and do what. REST, GraphQL, pages and message
+handlers all ask this module; none of them decides on its own.
+
+API (all keyword-only; `user` is a Django user, possibly anonymous)
+-------------------------------------------------------------------
+Cases
+    case_queryset_for_user(*, user, queryset=None) -> QuerySet[Case]
+        The cases the user may view, as one set-based filter (no per-row checks, no case
+        ids in Python): cases owned by a site at or below a site where the user holds
+        `view_site_cases` (clerk, chief representative, department reviewer, supervisor,
+        auditor), plus, for a village agent, the cases the agent filed wherever they are now.
+        Anonymous or inactive users get an empty queryset. Keeps `queryset`'s own filters.
+    access_case(*, user, number, action=Action.VIEW, queryset=None) -> Case
+        The case, or raises AccessNotFound (404) when it does not exist *or* the user may
+        not view it, AccessDenied (403) when the user may view it but not do `action`.
+    case_records_for_user(*, user, queryset, site_field="owner_site") -> QuerySet
+        The same view rule for rows naming their site by code (the county read model).
+    can_handle_case(*, user, case) -> bool
+        Owner-site rule (`act_at_site` at case.owner_site) AND a guardian `handle_case`
+        grant on the case (to the user or one of the user's role groups).
+Sites
+    user_site_grants(*, user) -> Grants      what the user holds at which sites (cached)
+    has_site_perm(*, user, site, perm) -> bool            held at exactly this site
+    has_site_perm_over(*, user, site, perm) -> bool       held here or at a site above
+    site_queryset_for_user(*, user, perm) -> QuerySet[Site]   sites where the user holds perm
+    access_site(*, user, code, perm, subtree=False) -> Site   AccessNotFound / AccessDenied
+Delegated items
+    can_accept_item_here(*, user, item, site) -> bool
+    can_decide_item_here(*, user, item, site) -> bool
+Other
+    is_read_only(*, user) -> bool            holds only read-only roles (auditor)
+    Action, SitePerm, CasePerm, DelegationPerm, Role   re-exported constants
+
+404 versus 403 (docs/decisions/0006-permissions-access.md): an object the user may not even
+view is reported exactly as one that does not exist (404), so outsiders learn nothing about
+other halls' cases. An object the user may view but not change gives 403. Sites are public
+configuration, so an action refused at a site gives 403. Anonymous callers get 401 from DRF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Length, Substr
+from django.http import Http404
+
+from permissions.models import (
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    DelegationGroupObjectPermission,
+    DelegationUserObjectPermission,
+    SiteGroupObjectPermission,
+    SiteUserObjectPermission,
+)
+from permissions.roles import ROLES, Action, CasePerm, DelegationPerm, Role, SitePerm
+from sites.registry.models import Site, Tier
+
+__all__ = [
+    "AccessDenied",
+    "AccessNotFound",
+    "Action",
+    "CasePerm",
+    "DelegationPerm",
+    "Grants",
+    "Role",
+    "SitePerm",
+    "access_case",
+    "access_site",
+    "can_accept_item_here",
+    "can_decide_item_here",
+    "can_handle_case",
+    "case_queryset_for_user",
+    "case_records_for_user",
+    "has_site_perm",
+    "has_site_perm_over",
+    "is_read_only",
+    "site_queryset_for_user",
+    "user_site_grants",
+]
+
+
+class AccessNotFound(Http404):
+    """No such object, or one the caller may not view: the two look the same."""
+
+
+class AccessDenied(PermissionDenied):
+    """The caller may view the object but not do this to it."""
+
+
+NOT_FOUND_MESSAGE = "未找到。"
+DENIED_MESSAGE = "无权进行此操作。"
+
+
+# --- the user's site grants -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteGrant:
+    perm: str
+    site_id: int
+    site_path: str
+    site_tier: str
+
+
+@dataclass(frozen=True)
+class Grants:
+    """A user's site-level object permissions: a handful of rows, read once per request."""
+
+    rows: tuple[SiteGrant, ...] = ()
+    # every site at or below a site where the user views cases (at most the whole tree)
+    view_site_ids: frozenset[int] = field(default_factory=frozenset)
+    view_site_codes: frozenset[str] = field(default_factory=frozenset)
+
+    def site_ids(self, perm: SitePerm) -> set[int]:
+        return {g.site_id for g in self.rows if g.perm == perm}
+
+    def subtree_paths(self, perm: SitePerm) -> list[str]:
+        """Paths of the sites holding perm, with nested ones dropped ('county/' covers all)."""
+        paths = sorted({g.site_path for g in self.rows if g.perm == perm})
+        kept: list[str] = []
+        for path in paths:  # sorted: a prefix comes before what it covers
+            if not any(path.startswith(k) for k in kept):
+                kept.append(path)
+        return kept
+
+    def has(self, perm: SitePerm, site_id: int) -> bool:
+        return any(g.perm == perm and g.site_id == site_id for g in self.rows)
+
+    def has_anywhere(self, perm: SitePerm) -> bool:
+        return any(g.perm == perm for g in self.rows)
+
+
+_NO_GRANTS = Grants()
+_SUBTREE = "@subtree"  # marks the subtree rows in the grants query
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def user_site_grants(*, user) -> Grants:
+    """One query (user grants UNION group grants), cached on the user object: a request's
+    user is built per request, so the cache lives exactly as long as the request."""
+    if not _active(user):
+        return _NO_GRANTS
+    cached = user.__dict__.get("_hall_grants")
+    if cached is not None:
+        return cached
+    cols = (
+        "permission__codename",
+        "content_object_id",
+        "content_object__path",
+        "content_object__tier",
+    )
+    direct = SiteUserObjectPermission.objects.filter(user_id=user.pk).values_list(*cols)
+    direct = direct.order_by()
+    via_groups = SiteGroupObjectPermission.objects.filter(group__user=user.pk).values_list(*cols)
+    via_groups = via_groups.order_by()
+    # The same query also lists the sites below each view grant. The case filter then
+    # compares owner_site_id with literal ids (a site list, bounded by the tree: never case
+    # ids), which lets the planner walk the newest-first index instead of joining blind.
+    below = Q(
+        permission__codename=SitePerm.VIEW_CASES,
+        content_object__path=Substr(OuterRef("path"), 1, Length("content_object__path")),
+    )
+    subtree = (
+        Site.objects.filter(
+            Q(Exists(SiteUserObjectPermission.objects.filter(below, user_id=user.pk)))
+            | Q(Exists(SiteGroupObjectPermission.objects.filter(below, group__user=user.pk)))
+        )
+        .annotate(mark=Value(_SUBTREE), site_id=F("pk"), site_path=F("path"), site_tier=F("tier"))
+        .values_list("mark", "site_id", "site_path", "site_tier")
+        .order_by()
+    )
+    rows, view_ids, view_codes = [], set(), set()
+    for row in direct.union(via_groups, subtree, all=True):
+        if row[0] == _SUBTREE:
+            view_ids.add(row[1])
+            view_codes.add(row[2].rstrip("/").rsplit("/", 1)[-1])  # a path ends in the code
+        else:
+            rows.append(SiteGrant(*row))
+    grants = Grants(
+        rows=tuple(set(rows)),
+        view_site_ids=frozenset(view_ids),
+        view_site_codes=frozenset(view_codes),
+    )
+    user.__dict__["_hall_grants"] = grants
+    return grants
+
+
+def has_site_perm(*, user, site: Site | int, perm: SitePerm) -> bool:
+    site_id = site if isinstance(site, int) else site.pk
+    return user_site_grants(user=user).has(SitePerm(perm), site_id)
+
+
+def site_queryset_for_user(*, user, perm: SitePerm) -> QuerySet[Site]:
+    return Site.objects.filter(pk__in=user_site_grants(user=user).site_ids(SitePerm(perm)))
+
+
+def has_site_perm_over(*, user, site: Site, perm: SitePerm) -> bool:
+    """Held at `site` or at a site above it (a township over its villages)."""
+    paths = user_site_grants(user=user).subtree_paths(SitePerm(perm))
+    return any(site.path.startswith(p) for p in paths)
+
+
+def access_site(*, user, code: str, perm: SitePerm, subtree: bool = False) -> Site:
+    """The site, or AccessNotFound (no such code) / AccessDenied. The site tree is public
+    configuration, so refusing with 403 reveals nothing. `subtree`: perm held at the site
+    or any site above it counts."""
+    site = Site.objects.filter(code=code).first()
+    if site is None:
+        raise AccessNotFound(NOT_FOUND_MESSAGE)
+    check = has_site_perm_over if subtree else has_site_perm
+    if not check(user=user, site=site, perm=perm):
+        raise AccessDenied(DENIED_MESSAGE)
+    return site
+
+
+def is_read_only(*, user) -> bool:
+    from permissions.roles import WRITE_SITE_PERMS
+
+    grants = user_site_grants(user=user)
+    return not any(g.perm in WRITE_SITE_PERMS for g in grants.rows)
+
+
+# --- cases ----------------------------------------------------------------------------------
+
+
+def _case_model():
+    from sites.cases.models import Case
+
+    return Case
+
+
+def case_visibility_q(*, user) -> Q | None:
+    """The filter behind case_queryset_for_user; None means "nothing". Exposed so the
+    county read model can apply the same rule to its own rows via `owner_site`."""
+    if not _active(user):
+        return None
+    grants = user_site_grants(user=user)
+    cond = Q()
+    matched = False
+    if grants.view_site_ids:
+        cond |= Q(owner_site_id__in=sorted(grants.view_site_ids))
+        matched = True
+    if grants.has_anywhere(SitePerm.FILE_AS_AGENT):
+        cond |= Q(filed_by_id=user.pk)
+        matched = True
+    return cond if matched else None
+
+
+def case_records_for_user(*, user, queryset: QuerySet, site_field: str = "owner_site"):
+    """The same view rule for rows that name their site by code (the county's read model,
+    where users of other nodes do not exist, so an agent's "filed by me" has no meaning)."""
+    codes = user_site_grants(user=user).view_site_codes
+    if not _active(user) or not codes:
+        return queryset.none()
+    return queryset.filter(**{f"{site_field}__in": sorted(codes)})
+
+
+def case_queryset_for_user(*, user, queryset: QuerySet | None = None) -> QuerySet:
+    qs = queryset if queryset is not None else _case_model().objects.all()
+    cond = case_visibility_q(user=user)
+    return qs.none() if cond is None else qs.filter(cond)
+
+
+def can_handle_case(*, user, case) -> bool:
+    if not _active(user):
+        return False
+    if not has_site_perm(user=user, site=case.owner_site_id, perm=SitePerm.ACT):
+        return False
+    perm = Q(permission__codename=CasePerm.HANDLE, content_object_id=case.pk)
+    direct = CaseUserObjectPermission.objects.filter(perm, user_id=user.pk)
+    via_group = CaseGroupObjectPermission.objects.filter(perm, group__user=user.pk)
+    return (
+        _case_model().objects.filter(Q(Exists(direct)) | Q(Exists(via_group)), pk=case.pk).exists()
+    )
+
+
+def access_case(
+    *, user, number: str, action: Action | str = Action.VIEW, queryset: QuerySet | None = None
+):
+    action = Action(action)
+    case = case_queryset_for_user(user=user, queryset=queryset).filter(number=number).first()
+    if case is None:
+        raise AccessNotFound(NOT_FOUND_MESSAGE)
+    if action is Action.HANDLE and not can_handle_case(user=user, case=case):
+        raise AccessDenied(DENIED_MESSAGE)
+    return case
+
+
+# --- delegated items ------------------------------------------------------------------------
+
+
+def _item_allowed_here(
+    *, user, item, site: Site, site_perms: tuple[SitePerm, ...], perm: DelegationPerm
+):
+    if not any(has_site_perm(user=user, site=site, perm=p) for p in site_perms):
+        return False
+    if site.tier == Tier.COUNTY:
+        return True  # the county hall offers every item of its own catalogue
+    from county.catalogue.models import Delegation
+
+    grant = Q(permission__codename=perm, content_object_id=OuterRef("pk"))
+    direct = DelegationUserObjectPermission.objects.filter(grant, user_id=user.pk)
+    via_group = DelegationGroupObjectPermission.objects.filter(grant, group__user=user.pk)
+    return (
+        Delegation.objects.filter(item=item, site=site, withdrawn_at__isnull=True)
+        .filter(Q(Exists(direct)) | Q(Exists(via_group)))
+        .exists()
+    )
+
+
+def can_accept_item_here(*, user, item, site: Site) -> bool:
+    """May the user take in (收件) a new case of `item` at `site`? A clerk or chief
+    representative (act_at_site) or a village agent (file_as_agent) there, and, below the
+    county, an active delegation of the item to the site with an accept grant (withdrawn:
+    no new cases; those already accepted run to the end)."""
+    return _item_allowed_here(
+        user=user,
+        item=item,
+        site=site,
+        site_perms=(SitePerm.ACT, SitePerm.FILE_AS_AGENT),
+        perm=DelegationPerm.ACCEPT,
+    )
+
+
+def can_decide_item_here(*, user, item, site: Site) -> bool:
+    """May the user decide `item` at `site`? Only under a 受理并办结 delegation."""
+    return _item_allowed_here(
+        user=user, item=item, site=site, site_perms=(SitePerm.ACT,), perm=DelegationPerm.DECIDE
+    )
+
+
+def roles_of(*, user) -> list[tuple[str, Role]]:
+    """(site code, role) pairs the user holds, for display."""
+    from permissions.models import RoleGroup
+
+    if not _active(user):
+        return []
+    rows = RoleGroup.objects.filter(group__user=user.pk).values_list("site__code", "role")
+    return [(code, Role(role)) for code, role in rows.order_by("site__path", "role")]
+
+
+assert set(ROLES) == set(Role)

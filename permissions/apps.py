@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_permissions(sender, using="default", **kwargs) -> None:
+    from permissions.services import permissions_ensure
+
+    permissions_ensure(using=using)
+
+
+class PermissionsConfig(AppConfig):
+    name = "permissions"
+    label = "permissions"
+    verbose_name = "权限"
+
+    def ready(self) -> None:
+        from permissions import receivers  # noqa: F401  (connects signal receivers)
+
+        # Runs once the whole migrate is done (sender: this app), creating the custom
+        # permission rows on other apps' models.
+        post_migrate.connect(_ensure_permissions, sender=self, dispatch_uid="permissions-ensure")

@@ -1,0 +1,283 @@
+"""Writes: role groups per site, role grants, staff accounts, grants on delegations and cases.
+
+Grants are derived data: a role's site permissions come from permissions.roles, the grants on
+delegations and cases from the role groups of the site that holds them. Each writer here keeps
+them in step inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from permissions.models import (
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    DelegationGroupObjectPermission,
+    RoleGroup,
+    SiteGroupObjectPermission,
+)
+from permissions.roles import (
+    CASE_PERM_LABELS,
+    DELEGATION_PERM_LABELS,
+    ROLES,
+    SITE_PERM_LABELS,
+    CasePerm,
+    DelegationPerm,
+    Role,
+    group_name,
+)
+from sites.registry.models import Site, Staff, Tier
+
+# --- permission rows ------------------------------------------------------------------------
+
+
+def permissions_ensure(*, using: str = "default") -> None:
+    """Create the custom Permission rows on Site, Delegation and Case (idempotent).
+
+    Their models belong to other apps, so the codenames cannot live in those models' Meta;
+    this runs after every migrate (apps.py) and is cheap to call again.
+    """
+    from county.catalogue.models import Delegation
+    from sites.cases.models import Case
+
+    for model, labels in (
+        (Site, SITE_PERM_LABELS),
+        (Delegation, DELEGATION_PERM_LABELS),
+        (Case, CASE_PERM_LABELS),
+    ):
+        ctype = ContentType.objects.db_manager(using).get_for_model(model)
+        for codename, name in labels.items():
+            Permission.objects.using(using).get_or_create(
+                content_type=ctype, codename=str(codename), defaults={"name": name}
+            )
+
+
+def _perm(model, codename: str) -> Permission:
+    ctype = ContentType.objects.get_for_model(model)
+    try:
+        return Permission.objects.get(content_type=ctype, codename=codename)
+    except Permission.DoesNotExist:
+        permissions_ensure()
+        return Permission.objects.get(content_type=ctype, codename=codename)
+
+
+# --- role groups ----------------------------------------------------------------------------
+
+
+def role_check_tier(*, site: Site, role: Role) -> None:
+    spec = ROLES[Role(role)]
+    if site.tier not in spec.tiers:
+        tiers = "、".join(Tier(t).label for t in sorted(spec.tiers))
+        raise ValidationError(f"“{spec.label}”只能设在{tiers}，{site.name}不可设此角色。")
+
+
+@transaction.atomic
+def role_group_get_or_create(*, site: Site, role: Role | str) -> Group:
+    """The group for a role at a site, with the site permissions the role carries and the
+    grants on the site's active delegations and owned cases."""
+    role = Role(role)
+    role_check_tier(site=site, role=role)
+    existing = RoleGroup.objects.select_related("group").filter(site=site, role=role).first()
+    if existing:
+        return existing.group
+    group, _ = Group.objects.get_or_create(name=group_name(site.code, role))
+    RoleGroup.objects.create(group=group, site=site, role=role)
+    role_group_sync(group=group, site=site, role=role)
+    return group
+
+
+def role_group_sync(*, group: Group, site: Site, role: Role) -> None:
+    """Make the group's grants equal what the role implies (after a change of roles.py)."""
+    spec = ROLES[role]
+    want = {_perm(Site, str(p)).pk for p in spec.site_perms}
+    have = SiteGroupObjectPermission.objects.filter(group=group, content_object=site)
+    have.exclude(permission_id__in=want).delete()
+    present = set(have.values_list("permission_id", flat=True))
+    SiteGroupObjectPermission.objects.bulk_create(
+        SiteGroupObjectPermission(group=group, content_object=site, permission_id=pk)
+        for pk in want - present
+    )
+    if spec.takes_in_items:
+        from county.catalogue.models import Delegation
+
+        for delegation in Delegation.objects.filter(site=site, withdrawn_at__isnull=True):
+            _delegation_grant(delegation=delegation, group=group, role=role)
+    if spec.handles_cases:
+        case_grants_backfill(group=group, site=site)
+
+
+def role_groups_sync_all() -> int:
+    """Re-derive every role group's grants; returns how many groups were synced."""
+    count = 0
+    for rg in RoleGroup.objects.select_related("group", "site"):
+        role_group_sync(group=rg.group, site=rg.site, role=Role(rg.role))
+        count += 1
+    return count
+
+
+@transaction.atomic
+def role_grant(*, user, site: Site, role: Role | str) -> Group:
+    group = role_group_get_or_create(site=site, role=role)
+    user.groups.add(group)
+    _forget(user)
+    return group
+
+
+@transaction.atomic
+def role_revoke(*, user, site: Site, role: Role | str) -> None:
+    rg = RoleGroup.objects.filter(site=site, role=Role(role)).select_related("group").first()
+    if rg:
+        user.groups.remove(rg.group)
+    _forget(user)
+
+
+def _forget(user) -> None:
+    # access.py caches a user's grants on the user object for one request
+    user.__dict__.pop("_hall_grants", None)
+
+
+# --- staff ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    username: str,
+    name: str,
+    site: Site,
+    roles: Iterable[Role | str],
+    password: str | None,
+    email: str = "",
+):
+    """A staff account at a site with its roles there. No password: the account cannot log
+    in until one is set (set_unusable_password), which is what a bulk import wants."""
+    User = get_user_model()
+    roles = [Role(r) for r in roles]
+    if not roles:
+        raise ValidationError("至少指定一个角色。")
+    for role in roles:
+        role_check_tier(site=site, role=role)
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(f"用户名 {username} 已存在。")
+    user = User(username=username, email=email, first_name=name[:150], is_staff=False)
+    if password:
+        validate_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    Staff.objects.create(user=user, name=name, site=site)
+    for role in roles:
+        role_grant(user=user, site=site, role=role)
+    return user
+
+
+# --- delegated items ------------------------------------------------------------------------
+
+
+def _handling_groups(site_id: int) -> list[Group]:
+    handling = [r.value for r, s in ROLES.items() if s.handles_cases]
+    return list(Group.objects.filter(role_group__site_id=site_id, role_group__role__in=handling))
+
+
+def _delegation_grant(*, delegation, group: Group, role: Role) -> None:
+    """Taking in: every role that takes in items. Deciding: only handlers, and only under
+    a 受理并办结 delegation (代收代办 items are accepted here and forwarded up)."""
+    from county.catalogue.models import Delegation, DelegationMode
+
+    spec = ROLES[role]
+    codes = [DelegationPerm.ACCEPT] if spec.takes_in_items else []
+    if spec.handles_cases and delegation.mode == DelegationMode.DECIDE:
+        codes.append(DelegationPerm.DECIDE)
+    DelegationGroupObjectPermission.objects.bulk_create(
+        [
+            DelegationGroupObjectPermission(
+                group=group, content_object=delegation, permission=_perm(Delegation, str(c))
+            )
+            for c in codes
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def delegation_grants_sync(*, delegation) -> None:
+    """An active delegation: the site's handling groups may accept (and decide, if the
+    mode is 受理并办结). Withdrawn: every grant goes, so no new case is accepted under it;
+    cases already accepted keep their own grants and run to the end."""
+    DelegationGroupObjectPermission.objects.filter(content_object=delegation).delete()
+    if delegation.withdrawn_at is None:
+        for rg in RoleGroup.objects.filter(site_id=delegation.site_id).select_related("group"):
+            _delegation_grant(delegation=delegation, group=rg.group, role=Role(rg.role))
+
+
+# --- cases ----------------------------------------------------------------------------------
+
+
+def case_grants_for_owner(*, case) -> None:
+    """Handling rights on a case belong to the handling groups of the site that owns it now."""
+    perm = _perm(type(case), CasePerm.HANDLE)
+    CaseGroupObjectPermission.objects.filter(content_object=case, permission=perm).delete()
+    CaseGroupObjectPermission.objects.bulk_create(
+        [
+            CaseGroupObjectPermission(group=g, content_object=case, permission=perm)
+            for g in _handling_groups(case.owner_site_id)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def case_grants_for_clerk(*, case, old_clerk, new_clerk) -> None:
+    """The assigned clerk holds a personal handling grant; the previous one loses it."""
+    perm = _perm(type(case), CasePerm.HANDLE)
+    if old_clerk is not None:
+        CaseUserObjectPermission.objects.filter(
+            content_object=case, permission=perm, user=old_clerk
+        ).delete()
+    if new_clerk is not None:
+        CaseUserObjectPermission.objects.get_or_create(
+            content_object=case, permission=perm, user=new_clerk
+        )
+
+
+def case_grants_owner_moved(*, case) -> None:
+    """Ownership moved: the old site's groups and the assigned clerk lose handling rights."""
+    perm = _perm(type(case), CasePerm.HANDLE)
+    CaseUserObjectPermission.objects.filter(content_object=case, permission=perm).delete()
+    case_grants_for_owner(case=case)
+
+
+def case_grants_backfill(*, group: Group, site: Site) -> None:
+    """A new handling group at a site gets the grants on the cases the site owns now.
+    One INSERT ... SELECT: the case ids never travel through Python."""
+    from django.db import connection
+
+    from sites.cases.models import Case
+
+    perm = _perm(Case, CasePerm.HANDLE)
+    table = CaseGroupObjectPermission._meta.db_table
+    case_table = Case._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} (permission_id, group_id, content_object_id) "
+            f"SELECT %s, %s, c.id FROM {case_table} c WHERE c.owner_site_id = %s "
+            f"AND NOT EXISTS (SELECT 1 FROM {table} x WHERE x.content_object_id = c.id "
+            "AND x.group_id = %s AND x.permission_id = %s)",
+            [perm.pk, group.pk, site.pk, group.pk, perm.pk],
+        )
+
+
+def delegations_sync_all() -> int:
+    from county.catalogue.models import Delegation
+
+    count = 0
+    for delegation in Delegation.objects.all():
+        delegation_grants_sync(delegation=delegation)
+        count += 1
+    return count

@@ -1,0 +1,25 @@
+"""The county's read model hears every case event of every hall (fan-in)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from county.readmodel.services import readmodel_apply
+from sync.api import Reject, applier
+
+EVENT_TYPE = "case.event"  # as sent by sites.cases.outbound
+
+
+@applier(EVENT_TYPE, owned=True, copies=True)
+def case_event_received(envelope) -> None:
+    if settings.HALL_TIER != "county":
+        return  # only the county keeps the cross-site view
+    payload = envelope.payload
+    if not isinstance(payload, dict) or payload.get("number") != envelope.aggregate:
+        raise Reject("办件事件与消息聚合编号不符")
+    if payload.get("site") != envelope.origin:
+        raise Reject("办件事件的站点与消息来源不符")
+    try:
+        readmodel_apply(payload=payload)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise Reject(f"办件事件不完整：{exc}") from exc

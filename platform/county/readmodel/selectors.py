@@ -1,0 +1,110 @@
+"""Reads of the county read model: records, timelines and statistics per site and item."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Value
+from django.db.models.functions import NullIf
+
+from county.readmodel.models import CaseFact, CaseRecord
+
+CONCLUDED = Q(status="concluded")
+
+
+def record_list(*, site: str | None = None, status: str | None = None) -> QuerySet[CaseRecord]:
+    qs = CaseRecord.objects.all()
+    if site:
+        qs = qs.filter(Q(owner_site=site) | Q(origin_site=site))
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def record_timeline(*, number: str) -> QuerySet[CaseFact]:
+    return CaseFact.objects.filter(number=number).order_by("seq")
+
+
+def _rate(part, whole) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def statistics(
+    *, by_item: bool = True, since: date | None = None, until: date | None = None
+) -> list[dict]:
+    """收件, 受理, 办结, 办结率, 日结率, 平均办理天数, 超时件数, 承诺提速率, 实际提速率.
+
+    Grouped by site and item (or by site alone). Intake counts (收件, 受理) go to the hall
+    where the case was filed, in the period it was filed; outcomes (办结 and what follows
+    from it) to the hall that decided it, in the period it was concluded.
+    """
+    item = F("item_code") if by_item else Value("")
+    intake = (
+        _period(CaseRecord.objects.all(), "submitted_at", since, until)
+        .values(site=F("origin_site"), item=item)
+        .annotate(
+            received=Count("id"),
+            accepted=Count("id", filter=Q(accepted_at__isnull=False)),
+            overdue=Count("id", filter=Q(was_overdue=True)),
+        )
+        .order_by()
+    )
+    speedup = ExpressionWrapper(
+        (F("legal_limit_days") - F("promised_limit_days")) * 1.0 / NullIf(F("legal_limit_days"), 0),
+        output_field=FloatField(),
+    )
+    actual = ExpressionWrapper(
+        (F("legal_limit_days") - F("days_used")) * 1.0 / NullIf(F("legal_limit_days"), 0),
+        output_field=FloatField(),
+    )
+    outcome = (
+        _period(CaseRecord.objects.filter(CONCLUDED), "concluded_at", since, until)
+        .values(site=F("decided_site"), item=item)
+        .annotate(
+            concluded=Count("id"),
+            same_day=Count("id", filter=Q(same_day=True)),
+            avg_days=Avg("days_used"),
+            promised_speedup=Avg(speedup),
+            actual_speedup=Avg(actual),
+        )
+        .order_by()
+    )
+    rows: dict[tuple, dict] = {}
+    blank = {"received": 0, "accepted": 0, "overdue": 0, "concluded": 0, "same_day": 0}
+    for row in intake:
+        rows.setdefault((row["site"], row["item"]), dict(blank)).update(row)
+    for row in outcome:
+        rows.setdefault((row["site"], row["item"]), dict(blank)).update(row)
+    result = []
+    for (site, item), row in sorted(rows.items()):
+        accepted = row["accepted"] or 0
+        result.append(
+            {
+                "site": site,
+                "item": item,
+                "received": row["received"],
+                "accepted": accepted,
+                "concluded": row["concluded"],
+                "completion_rate": _rate(row["concluded"], accepted),
+                "same_day_rate": _rate(row["same_day"], row["concluded"]),
+                "average_days": round(row["avg_days"], 2)
+                if row.get("avg_days") is not None
+                else None,
+                "overdue": row["overdue"],
+                "promised_speedup_rate": _round(row.get("promised_speedup")),
+                "actual_speedup_rate": _round(row.get("actual_speedup")),
+            }
+        )
+    return result
+
+
+def _period(qs: QuerySet, field: str, since: date | None, until: date | None) -> QuerySet:
+    if since:
+        qs = qs.filter(**{f"{field}__date__gte": since})
+    if until:
+        qs = qs.filter(**{f"{field}__date__lte": until})
+    return qs
+
+
+def _round(value) -> float | None:
+    return round(value, 4) if value is not None else None

@@ -1,0 +1,159 @@
+"""API shapes of cases. Applicant data is always masked here: no list or detail needs it."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from sites.cases.identity import mask_id_number, mask_name, mask_phone
+from sites.cases.models import CaseStatus, ClockEntry, ClockState, Outcome
+
+
+class CaseEventSerializer(serializers.Serializer):
+    seq = serializers.IntegerField()
+    type = serializers.CharField()
+    type_label = serializers.CharField(source="get_type_display")
+    at = serializers.DateTimeField()
+    site = serializers.CharField(source="site.code")
+    site_name = serializers.CharField(source="site.name")
+    actor = serializers.CharField(source="actor_name")
+    data = serializers.JSONField()
+
+
+class ClockEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClockEntry
+        fields = ["kind", "days", "start", "end", "reason"]
+
+
+class ClockSerializer(serializers.Serializer):
+    deadline = serializers.DateField(allow_null=True)
+    provisional = serializers.BooleanField(source="deadline_provisional")
+    state = serializers.ChoiceField(source="clock_state", choices=ClockState.choices)
+    state_label = serializers.CharField(source="get_clock_state_display")
+    days_used = serializers.IntegerField()
+    days_left = serializers.IntegerField(allow_null=True)
+
+
+class CaseSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    item_code = serializers.CharField(source="item_version.item.code")
+    item_name = serializers.CharField(source="item_version.name")
+    item_version = serializers.IntegerField(source="item_version.number")
+    handling_type = serializers.CharField(source="item_version.handling_type")
+    status = serializers.ChoiceField(choices=CaseStatus.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    outcome = serializers.CharField()
+    owner_site = serializers.CharField(source="owner_site.code")
+    origin_site = serializers.CharField(source="origin_site.code")
+    applicant_name = serializers.SerializerMethodField()
+    applicant_id_number = serializers.SerializerMethodField()
+    applicant_phone = serializers.SerializerMethodField()
+    clerk = serializers.SerializerMethodField()
+    submitted_at = serializers.DateTimeField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    concluded_at = serializers.DateTimeField(allow_null=True)
+    clock = ClockSerializer(source="*")
+
+    def get_applicant_name(self, case) -> str:
+        return mask_name(case.applicant_name)
+
+    def get_applicant_id_number(self, case) -> str:
+        return mask_id_number(case.applicant_id_number)
+
+    def get_applicant_phone(self, case) -> str:
+        return mask_phone(case.applicant_phone)
+
+    def get_clerk(self, case) -> str:
+        if case.clerk is None:
+            return ""
+        staff = getattr(case.clerk, "staff", None)
+        return staff.name if staff else case.clerk.get_username()
+
+
+class CaseDetailSerializer(CaseSerializer):
+    materials_received = serializers.ListField(child=serializers.CharField())
+    materials_deferred = serializers.JSONField()
+    supplement_items = serializers.ListField(child=serializers.CharField())
+    route = serializers.ListField(child=serializers.CharField())
+    ledger = ClockEntrySerializer(many=True)
+    timeline = CaseEventSerializer(source="events", many=True)
+
+
+class CaseAcceptedSerializer(CaseDetailSerializer):
+    query_code = serializers.CharField(help_text="查询码，仅此一次显示，请打印在受理通知书上。")
+    notice_url = serializers.CharField()
+
+
+# ---------------------------------------------------------------- inputs
+
+
+class CaseSubmitInput(serializers.Serializer):
+    item_code = serializers.CharField(label="事项编码")
+    applicant_name = serializers.CharField(label="申请人姓名", max_length=50)
+    applicant_id_number = serializers.CharField(label="身份证号", max_length=18)
+    applicant_phone = serializers.CharField(label="联系电话", max_length=20)
+    materials = serializers.ListField(child=serializers.CharField(), label="已收材料")
+    at = serializers.DateTimeField(required=False, label="收件时间")
+
+
+class AtInput(serializers.Serializer):
+    at = serializers.DateTimeField(required=False, label="时间")
+
+
+class AssignmentInput(serializers.Serializer):
+    site = serializers.CharField(required=False, label="承办站点编码")
+    window = serializers.CharField(required=False, allow_blank=True, label="窗口号")
+    reviewer = serializers.CharField(required=False, allow_blank=True, label="审核人账号")
+
+
+class AcceptInput(AtInput):
+    assignments = serializers.DictField(
+        child=AssignmentInput(),
+        required=False,
+        label="联办件：各协办部门的承办(部门编码 → 站点/窗口/审核人)，缺省为本站",
+    )
+
+
+class RefuseInput(AtInput):
+    reasons = serializers.CharField(label="不予受理理由")
+
+
+class SupplementInput(AtInput):
+    items = serializers.ListField(child=serializers.CharField(), label="补正材料(一次性告知)")
+
+
+class MaterialsInput(AtInput):
+    names = serializers.ListField(child=serializers.CharField(), label="补交的容缺材料")
+
+
+class ExtendInput(AtInput):
+    days = serializers.IntegerField(label="延期工作日")
+    reason = serializers.CharField(label="延期理由")
+
+
+class DecideInput(AtInput):
+    outcome = serializers.ChoiceField(choices=Outcome.choices, label="办理结果")
+    opinion = serializers.CharField(required=False, allow_blank=True, label="审批意见")
+
+
+class ReturnInput(AtInput):
+    reason = serializers.CharField(label="退办理由")
+    policy = serializers.CharField(required=False, allow_blank=True, label="政策依据")
+
+
+class WithdrawInput(AtInput):
+    reason = serializers.CharField(label="撤回原因")
+
+
+class NoteInput(AtInput):
+    note = serializers.CharField(required=False, allow_blank=True, label="说明")
+
+
+class CaseFilterInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
+    item = serializers.CharField(required=False)
+    clock_state = serializers.ChoiceField(
+        choices=[*ClockState.choices, ("provisional", "临时期限")], required=False
+    )
+    submitted_from = serializers.DateField(required=False)
+    submitted_to = serializers.DateField(required=False)

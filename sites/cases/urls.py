@@ -1,0 +1,29 @@
+"""API routes of this app, under /api/: case-list, case-detail, case-<action>."""
+
+from django.urls import path
+
+from sites.cases import api
+
+ACTIONS = {
+    "accept": api.CaseAccept,
+    "refuse": api.CaseRefuse,
+    "supplement": api.CaseSupplement,
+    "supplement-complete": api.CaseSupplementComplete,
+    "materials": api.CaseMaterials,
+    "extend": api.CaseExtend,
+    "decide": api.CaseDecide,
+    "return": api.CaseReturn,
+    "withdraw": api.CaseWithdraw,
+    "forward": api.CaseForward,
+    "hand-back": api.CaseHandBack,
+}
+
+urlpatterns = [
+    path("cases/", api.CaseList.as_view(), name="case-list"),
+    path("cases/<str:number>/", api.CaseDetail.as_view(), name="case-detail"),
+    path("cases/<str:number>/notices/<str:kind>/", api.CaseNotice.as_view(), name="case-notice"),
+    *(
+        path(f"cases/<str:number>/{name}/", view.as_view(), name=f"case-{name}")
+        for name, view in ACTIONS.items()
+    ),
+]

@@ -1,0 +1,43 @@
+"""The public face of sync/: what other apps call. Import from here only.
+
+outbox_put(*, type, aggregate, payload, dest, schema=1) -> Envelope
+    Inside the caller's transaction.atomic(). With an `aggregate` (a case number) the
+    message joins that aggregate's chain: `seq` continues across ownership transfers.
+    Only the aggregate's owner writes to its chain (NotOwner otherwise). Every
+    aggregate message also reaches the county (topology binding "*.agg.#"), whatever
+    `dest` says; at the county a handler sees copies only with applier(..., copies=True).
+ownership_transfer(*, aggregate, to_site, payload, type="case.transfer", schema=1)
+    -> Envelope. The current owner moves ownership; `payload` is the snapshot the
+    receiver's applier for `type` materialises. The county learns the new owner.
+applier(type, *, schema=1, owned=False, copies=False)
+    Decorator: handler(envelope) -> None, run in the inbox transaction. Put handlers
+    in `<app>/appliers.py` (autodiscovered).
+applier_many(handler)
+    Decorator: many(envelopes) -> None, the batch form of an applier (same effect as
+    calling the handler for each, in order); the inbox uses it for runs in a batch.
+outbox_put_many([Outgoing(type, aggregate, payload, dest, schema=1), ...]) -> [Envelope]
+    Several messages in the caller's transaction, in order, with a fixed number of
+    statements (a writer filing many events at once).
+owner_of(aggregate) -> str | None      the owner as known at this node
+Reject(reason)                          raise in a handler to quarantine the message
+Envelope                                id, type, schema, origin, dest, aggregate, seq,
+                                        prev, at, payload, meta, sig
+"""
+
+from sync.chain import owner_of
+from sync.envelope import Envelope, Reject
+from sync.outbox import NotOwner, Outgoing, outbox_put, outbox_put_many, ownership_transfer
+from sync.registry import applier, applier_many
+
+__all__ = [
+    "Envelope",
+    "NotOwner",
+    "Outgoing",
+    "Reject",
+    "applier",
+    "applier_many",
+    "outbox_put",
+    "outbox_put_many",
+    "owner_of",
+    "ownership_transfer",
+]

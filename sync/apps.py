@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class SyncConfig(AppConfig):
+    name = "sync"
+    label = "sync"
+    verbose_name = "同步"
+
+    def ready(self) -> None:
+        # Handlers register themselves in each app's appliers.py (sync's own included).
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("appliers")
+        import importlib
+
+        from django.conf import settings
+
+        for module in settings.HALL_SYNC_APPLIER_MODULES:
+            importlib.import_module(module)

@@ -1,0 +1,160 @@
+"""The envelope every message between halls travels in: built, signed, parsed, verified.
+
+Canonical form: JSON with sorted keys and no spaces, without `sig`; `sig` is
+HMAC-SHA256 over those bytes with a key of the origin site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+
+from sites.registry.tree import load_tree
+from sync.keys import keys_for, signing_key
+
+
+class Reject(Exception):
+    """A message this node refuses; it is quarantined with `reason`, nothing else fails."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Envelope:
+    id: str
+    type: str
+    schema: int
+    origin: str
+    dest: str
+    aggregate: str
+    seq: int
+    at: str
+    payload: dict
+    # The seq of this aggregate that `dest` saw last (0: none); lets a receiver that sees
+    # only part of a chain still hold a gap. The county sees every chain whole.
+    prev: int = 0
+    # Sync's own data (the chain's `seen` map on an ownership transfer).
+    meta: dict = field(default_factory=dict)
+    sig: str = ""
+
+    def as_dict(self) -> dict:
+        # Shallow on purpose: dataclasses.asdict deep-copies payload and meta, which was
+        # most of the cost of writing an event; serialising never changes them.
+        return {name: getattr(self, name) for name in FIELDS}
+
+    def unsigned(self) -> dict:
+        data = self.as_dict()
+        data.pop("sig")
+        return data
+
+    @property
+    def at_datetime(self) -> datetime:
+        return datetime.fromisoformat(self.at)
+
+
+FIELDS = {
+    "id": str,
+    "type": str,
+    "schema": int,
+    "origin": str,
+    "dest": str,
+    "aggregate": str,
+    "seq": int,
+    "at": str,
+    "payload": dict,
+    "prev": int,
+    "meta": dict,
+    "sig": str,
+}
+
+
+def canonical(data: dict) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _sign(data: dict, key: bytes) -> str:
+    return hmac.new(key, canonical(data), hashlib.sha256).hexdigest()
+
+
+def envelope_build(
+    *,
+    type: str,
+    dest: str,
+    payload: dict,
+    aggregate: str = "",
+    seq: int = 0,
+    prev: int = 0,
+    schema: int = 1,
+    meta: dict | None = None,
+    at: datetime,
+) -> Envelope:
+    """A signed envelope from this node."""
+    env = Envelope(
+        id=str(uuid.uuid4()),
+        type=type,
+        schema=schema,
+        origin=settings.HALL_SITE,
+        dest=dest,
+        aggregate=aggregate,
+        seq=seq,
+        at=at.isoformat(),
+        payload=payload,
+        prev=prev,
+        meta=meta or {},
+    )
+    data = env.unsigned()
+    return Envelope(**data, sig=_sign(data, signing_key()))
+
+
+def envelope_dumps(env: Envelope) -> str:
+    return json.dumps(env.as_dict(), separators=(",", ":"), ensure_ascii=False)
+
+
+def envelope_parse(body: bytes | str) -> Envelope:
+    """Parse and verify a received body; raises Reject with the reason for anything wrong."""
+    raw = body.encode() if isinstance(body, str) else body
+    if len(raw) > settings.HALL_SYNC_MAX_BYTES:
+        raise Reject(f"too big: {len(raw)} bytes > {settings.HALL_SYNC_MAX_BYTES}")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise Reject("unparsable: not JSON") from None
+    if not isinstance(data, dict):
+        raise Reject("malformed: not a JSON object")
+    for name, kind in FIELDS.items():
+        value = data.get(name)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            if name == "sig" and not value:
+                raise Reject("unsigned")
+            raise Reject(f"malformed: field {name!r} missing or not {kind.__name__}")
+    if set(data) - set(FIELDS):
+        raise Reject(f"malformed: unknown fields {sorted(set(data) - set(FIELDS))}")
+    tree = load_tree()
+    if data["origin"] not in tree:
+        raise Reject(f"unknown origin {data['origin']!r}")
+    if data["dest"] not in tree:
+        raise Reject(f"unknown destination {data['dest']!r}")
+    try:
+        uuid.UUID(data["id"])
+        datetime.fromisoformat(data["at"])
+    except ValueError:
+        raise Reject("malformed: bad id or at") from None
+    if data["seq"] < 0 or data["prev"] < 0 or (data["aggregate"] and data["seq"] < 1):
+        raise Reject("malformed: bad seq")
+    sig = data.pop("sig")
+    if not sig:
+        raise Reject("unsigned")
+    body_bytes = canonical(data)
+    for key in keys_for(data["origin"]):
+        expect = hmac.new(key, body_bytes, hashlib.sha256).hexdigest()
+        if hmac.compare_digest(expect, sig):
+            return Envelope(**data, sig=sig)
+    raise Reject("bad signature")

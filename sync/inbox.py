@@ -1,0 +1,385 @@
+"""Applying received messages: one transaction per batch, a unique inbox row per message.
+
+Per aggregate the chain is applied in seq order: a message whose predecessor has not
+arrived is held (and applied when the gap fills); an old seq is a duplicate. The county
+sees every chain whole, so there the predecessor is seq - 1; elsewhere it is the
+envelope's `prev` (the last seq of the chain that this site saw).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sync import bulk, chain
+from sync.envelope import Envelope, Reject, envelope_dumps, envelope_parse
+from sync.models import (
+    AggregateState,
+    HeldMessage,
+    InboxMessage,
+    OriginState,
+    QuarantinedMessage,
+)
+from sync.registry import Applier, appliers_for
+
+COUNTY = "county"
+QUARANTINE_KEEP = 64_000  # bytes of a refused body kept for inspection
+
+
+class _Redo(Exception):
+    """A handler failed in the fast path: redo the batch one savepoint per message."""
+
+
+@dataclass
+class BatchResult:
+    applied: int = 0
+    duplicate: int = 0
+    held: int = 0
+    quarantined: list[str] = field(default_factory=list)  # reasons, in input order
+    refused: set[str] = field(default_factory=set)  # sha256 of the refused bodies
+
+    def as_dict(self) -> dict:
+        return {
+            "applied": self.applied,
+            "duplicate": self.duplicate,
+            "held": self.held,
+            "quarantined": len(self.quarantined),
+        }
+
+
+def _claimed(body: bytes) -> dict:
+    """What a refused body says about itself, for the quarantine listing (best effort)."""
+    import json
+
+    try:
+        data = json.loads(body)
+        if isinstance(data, dict):
+            return {k: str(data.get(k) or "")[:60] for k in ("origin", "id", "type")}
+    except (ValueError, UnicodeDecodeError):
+        pass
+    return {}
+
+
+def _quarantine_row(body: bytes, reason: str) -> QuarantinedMessage:
+    claimed = _claimed(body) if len(body) <= settings.HALL_SYNC_MAX_BYTES else {}
+    return QuarantinedMessage(
+        digest=hashlib.sha256(body).hexdigest(),
+        reason=reason[:200],
+        origin=claimed.get("origin", "")[:40],
+        msg_id=claimed.get("id", "")[:64],
+        type=claimed.get("type", ""),
+        body=body[:QUARANTINE_KEEP].decode("utf-8", "replace"),
+        size=len(body),
+    )
+
+
+class _Batch:
+    def __init__(self, *, careful: bool) -> None:
+        self.careful = careful
+        self.here = settings.HALL_SITE
+        self.result = BatchResult()
+        self.inbox: list[Envelope] = []  # to record in the inbox at flush
+        self.seen_ids: set[tuple[str, str]] = set()
+        self.quarantine: list[QuarantinedMessage] = []
+        self.origins: dict[str, OriginState] = {}
+        self.now = timezone.now()
+        self.held_aggregates: set[str] = set()
+        self.run_applier: Applier | None = None  # the pending run of a batch-capable applier
+        self.run: list[Envelope] = []
+
+    # -- one message -------------------------------------------------------------
+    def take(self, body: bytes, env: Envelope | Reject) -> None:
+        """`env`: the body parsed once by the caller, or why it was refused."""
+        if isinstance(env, Reject):
+            self._refuse(body, env.reason)
+            return
+        if (env.origin, env.id) in self.seen_ids:
+            self.result.duplicate += 1
+            return
+        if env.origin == self.here:
+            # Our own message (the signature says so), echoed back by the county's binding of
+            # every aggregate message: its effect is already here. Not a bad message.
+            self.result.duplicate += 1
+            return
+        appliers = appliers_for(type=env.type, schema=env.schema)
+        if appliers is None:
+            self._refuse(body, f"unknown type or schema: {env.type} v{env.schema}")
+            return
+        self._route(env, body)
+
+    def _route(self, env: Envelope, body: bytes) -> None:
+        if not env.aggregate:
+            self._apply(env, body, state=None)
+            return
+        state = chain.state_get(env.aggregate)
+        known = state.seq if state else 0
+        if env.seq <= known:
+            self._record(env)  # an old seq: a duplicate of what this chain already has
+            self.result.duplicate += 1
+            return
+        after = env.seq - 1 if self.here == COUNTY else env.prev
+        if after > known:
+            HeldMessage.objects.bulk_create(
+                [
+                    HeldMessage(
+                        aggregate=env.aggregate,
+                        after=after,
+                        origin=env.origin,
+                        msg_id=env.id,
+                        body=body.decode(),
+                    )
+                ],
+                ignore_conflicts=True,
+            )
+            self.seen_ids.add((env.origin, env.id))
+            self.held_aggregates.add(env.aggregate)
+            self.result.held += 1
+            return
+        self._apply(env, body, state=state)
+        self._release_held(env.aggregate)
+
+    def _release_held(self, aggregate: str) -> None:
+        if aggregate not in self.held_aggregates:
+            return  # nothing waits on this chain: no query per message
+        while True:
+            state = chain.state_get(aggregate)
+            held = HeldMessage.objects.filter(aggregate=aggregate, after=state.seq).first()
+            if held is None:
+                return
+            held.delete()
+            self.seen_ids.discard((held.origin, str(held.msg_id)))
+            self.result.held -= 1
+            self._route(envelope_parse(held.body.encode()), held.body.encode())
+
+    def _apply(self, env: Envelope, body: bytes, *, state: AggregateState | None) -> None:
+        owner_before = state.owner if state else None
+        if env.aggregate:
+            self._advance(env, state)
+        appliers = appliers_for(type=env.type, schema=env.schema) or []
+        addressed = env.dest == self.here
+        for applier in appliers:
+            if not (addressed or applier.copies):
+                continue
+            if applier.owned and not self._owner_ok(env, owner_before):
+                self._refuse(body, f"not owner: {env.origin} does not own {env.aggregate}")
+                self._rollback_chain(env, state)
+                return
+            if not self.careful:
+                self._call(applier, env)
+                continue
+            try:
+                with transaction.atomic():
+                    applier.fn(env)
+            except Reject as exc:
+                self._refuse(body, exc.reason)
+                self._rollback_chain(env, state)
+                return
+            except DatabaseError:
+                raise
+            except Exception as exc:  # a poison message must not stop the consumer
+                self._refuse(body, f"handler failed: {type(exc).__name__}: {exc}")
+                self._rollback_chain(env, state)
+                return
+        self._record(env)
+        self.result.applied += 1
+
+    def _call(self, applier: Applier, env: Envelope) -> None:
+        """Fast path. Consecutive calls of one batch-capable applier are gathered into a run
+        and handed over at once; any other handler first flushes the run, so handlers see
+        effects in message order exactly as if each ran alone."""
+        if applier.many is not None:
+            if self.run_applier is not applier:
+                self.flush_run()
+                self.run_applier = applier
+            self.run.append(env)
+            return
+        self.flush_run()
+        try:
+            applier.fn(env)
+        except Exception as exc:
+            raise _Redo() from exc
+
+    def flush_run(self) -> None:
+        applier, run = self.run_applier, self.run
+        self.run_applier, self.run = None, []
+        if not run:
+            return
+        try:
+            applier.many(run)
+        except Exception as exc:  # one bad message: redo the batch one by one
+            raise _Redo() from exc
+
+    def _owner_ok(self, env: Envelope, owner: str | None) -> bool:
+        if owner is None:
+            return env.seq == 1 or self.here != COUNTY  # the first message names the owner
+        if self.here == COUNTY:
+            return env.origin == owner  # the county sees every transfer
+        # Elsewhere transfers between other sites are invisible: refuse only a change to
+        # what this site owns itself, and otherwise learn the owner from the chain.
+        return owner != self.here
+
+    def _advance(self, env: Envelope, state: AggregateState | None) -> None:
+        created = state is None
+        if created:
+            state = AggregateState(key=env.aggregate, owner=env.origin, seq=0, seen={})
+        self._undo = (state.owner, state.seq, dict(state.seen), created)
+        transfer = env.meta.get("transfer") if isinstance(env.meta, dict) else None
+        state.seq = env.seq
+        if transfer:
+            state.owner = str(transfer.get("owner") or env.dest)
+            if env.dest == self.here:
+                state.seen = dict(transfer.get("seen") or {})
+        elif self.here != COUNTY and state.owner != self.here:
+            state.owner = env.origin  # learnt from the chain (see _owner_ok)
+        state.seen = {**state.seen, self.here: env.seq}
+        chain.state_save(state, created=created)
+
+    def _rollback_chain(self, env: Envelope, state: AggregateState | None) -> None:
+        """A refused chain message does not advance the chain (a later fix can fill it)."""
+        if not env.aggregate:
+            return
+        owner, seq, seen, created = self._undo
+        st = chain.state_get(env.aggregate)
+        st.owner, st.seq, st.seen = owner, seq, seen
+        if created:
+            st.seq = 0
+
+    def _record(self, env: Envelope) -> None:
+        self.seen_ids.add((env.origin, env.id))
+        self.inbox.append(env)
+        row = self.origins.get(env.origin)
+        if row is None:
+            row = self.origins[env.origin] = OriginState(origin=env.origin, last_msg_id=env.id)
+        row.last_msg_id, row.last_type, row.last_at = env.id, env.type, self.now
+        row.applied = (row.applied or 0) + 1
+
+    def _refuse(self, body: bytes, reason: str) -> None:
+        row = _quarantine_row(body, reason)
+        self.quarantine.append(row)
+        self.result.quarantined.append(reason)
+        self.result.refused.add(row.digest)
+
+    # -- the batch ---------------------------------------------------------------
+    def flush(self) -> None:
+        _inbox_insert(self.inbox, self.now)
+        QuarantinedMessage.objects.bulk_create(self.quarantine, ignore_conflicts=True)
+        existing = OriginState.objects.in_bulk(list(self.origins))
+        for origin, row in self.origins.items():
+            old = existing.get(origin)
+            row.applied = (old.applied if old else 0) + row.applied
+        OriginState.objects.bulk_create(
+            list(self.origins.values()),
+            update_conflicts=True,
+            unique_fields=["origin"],
+            update_fields=["last_msg_id", "last_type", "last_at", "applied"],
+        )
+
+
+INBOX = {
+    "origin": "text",
+    "msg_id": "uuid",
+    "type": "text",
+    "aggregate": "text",
+    "seq": "integer",
+    "applied_at": "timestamptz",
+}
+
+
+def _inbox_insert(envs: list[Envelope], now) -> None:
+    """The batch's inbox rows in one statement; the unique (origin, msg_id) index makes a
+    concurrent or repeated apply of the same message fail the whole transaction."""
+    if not envs:
+        return
+    if connection.vendor == "postgresql":
+        at = now.isoformat()
+        rows = [
+            {"origin": e.origin, "msg_id": e.id, "type": e.type, "aggregate": e.aggregate}
+            | {"seq": e.seq, "applied_at": at}
+            for e in envs
+        ]
+        with connection.cursor() as cur:
+            cur.execute(
+                bulk.insert_sql(InboxMessage._meta.db_table, INBOX), [bulk.rows_param(rows)]
+            )
+        return
+    InboxMessage.objects.bulk_create(
+        [
+            InboxMessage(
+                origin=e.origin, msg_id=e.id, type=e.type, aggregate=e.aggregate, seq=e.seq
+            )
+            for e in envs
+        ]
+    )
+
+
+def _parse(body: bytes) -> Envelope | Reject:
+    try:
+        return envelope_parse(body)
+    except Reject as exc:
+        return exc
+
+
+def _known(envs: list[Envelope]) -> set[tuple[str, str]]:
+    """(origin, id) pairs of this batch already in the inbox: one indexed query per origin
+    (the unique (origin, msg_id) index; msg_id alone would scan the whole inbox)."""
+    by_origin: dict[str, list[str]] = {}
+    for env in envs:
+        by_origin.setdefault(env.origin, []).append(env.id)
+    q = Q()
+    for origin, ids in by_origin.items():
+        q |= Q(origin=origin, msg_id__in=ids)
+    if not by_origin:
+        return set()
+    rows = InboxMessage.objects.filter(q).values_list("origin", "msg_id")
+    return {(o, str(i)) for o, i in rows}
+
+
+def inbox_apply(*, bodies: list[bytes]) -> BatchResult:
+    """Apply a batch of received bodies in one transaction; returns what happened.
+
+    Each body is parsed and verified once. The fast pass calls handlers directly (batch
+    forms where registered); if any handler fails, the transaction is rolled back and the
+    batch redone with a savepoint per message, so a bad message is quarantined alone.
+    """
+    parsed = [(body, _parse(body)) for body in bodies]
+    for careful in (False, True):
+        try:
+            return _run(parsed, careful=careful)
+        except _Redo:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _run(parsed: list[tuple[bytes, Envelope | Reject]], *, careful: bool) -> BatchResult:
+    batch = _Batch(careful=careful)
+    envs = [env for _, env in parsed if isinstance(env, Envelope)]
+    aggregates = {env.aggregate for env in envs if env.aggregate}
+    ok = False
+    try:
+        with transaction.atomic():
+            chain.batch_begin(aggregates)
+            batch.seen_ids = _known(envs)
+            if aggregates:
+                batch.held_aggregates = set(
+                    HeldMessage.objects.filter(aggregate__in=aggregates).values_list(
+                        "aggregate", flat=True
+                    )
+                )
+            for body, env in parsed:
+                batch.take(body, env)
+            batch.flush_run()
+            chain.batch_end(commit=True)
+            batch.flush()
+            ok = True
+    finally:
+        if not ok:
+            chain.batch_end(commit=False)
+    return batch.result
+
+
+__all__ = ["BatchResult", "envelope_dumps", "inbox_apply"]

@@ -1,0 +1,187 @@
+"""Broker connections and topology, the same code on RabbitMQ and on filesystem://.
+
+Topology (names prefixed by HALL_SYNC_NAMESPACE, default "halls"):
+- exchange `halls` (topic, durable); routing key "<dest>.agg.<type>" or "<dest>.ctl.<type>";
+- queue `halls.<site>` per site of the tree, bound "<site>.#" (quorum on RabbitMQ);
+  the county's queue is also bound "*.agg.#": every case message of every site;
+- dead letters: exchange `halls.dlx` (fanout) and queue `halls.dead`.
+Every process declares all of it at connect (idempotent), so a message for a site whose
+node has never run is queued, not dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+import uuid
+
+from django.conf import settings
+from kombu import Connection, Exchange, Queue
+from kombu.transport import filesystem
+
+from sites.registry.tree import load_tree
+
+
+class DurableFilesystemChannel(filesystem.Channel):
+    """The filesystem transport, made safe for a consumer killed mid-batch.
+
+    kombu's channel deletes a message file when it is read, so a consumer killed before
+    acking loses it. Here a read moves the file to `inflight/<queue>/`; the consumer deletes
+    it after its batch commits (`fs_done`), and `fs_recover` puts leftovers back at start.
+    Writes go to a temporary name and are renamed, so a reader never sees half a file;
+    names sort by nanosecond time, so a queue is read in publish order.
+    """
+
+    def get_table(self, exchange):
+        # kombu answers "no bindings" when the exchange file cannot be read, and the message
+        # silently goes nowhere. Topology is declared at connect, so a missing table means
+        # the broker folder is unreachable: fail the publish instead.
+        if not self._exchange_file(exchange).exists():
+            raise filesystem.ChannelError(f"exchange {exchange!r} unreachable")
+        table = super().get_table(exchange)
+        return table
+
+    def _put(self, queue, payload, **kwargs):
+        name = f"{time.time_ns():020d}_{uuid.uuid4().hex}.{queue}.msg"
+        final = os.path.join(self.data_folder_out, name)
+        tmp = os.path.join(self.data_folder_out, "." + name + ".tmp")
+        try:
+            with open(tmp, "wb") as f:
+                f.write(filesystem.str_to_bytes(filesystem.dumps(payload)))
+            os.replace(tmp, final)
+        except OSError as exc:
+            raise filesystem.ChannelError(f"cannot write {final!r}") from exc
+
+    def _get(self, queue):
+        suffix = f".{queue}.msg"
+        cache = self.__dict__.setdefault("_listing", {})
+        names = cache.get(queue)
+        if not names:
+            names = sorted(n for n in os.listdir(self.data_folder_in) if n.endswith(suffix))
+            cache[queue] = names
+        inflight = os.path.join(self.data_folder_in, "inflight", queue)
+        if not os.path.isdir(inflight):
+            # Never create folders through a lost link (makedirs would build the path anew).
+            if not os.path.isdir(self.data_folder_in):
+                raise filesystem.ChannelError(f"broker folder {self.data_folder_in} unreachable")
+            os.makedirs(inflight, exist_ok=True)
+        while names:
+            name = names.pop(0)
+            target = os.path.join(inflight, name)
+            try:
+                os.rename(os.path.join(self.data_folder_in, name), target)
+            except OSError:
+                continue  # taken by another consumer
+            with open(target, "rb") as f:
+                payload = filesystem.loads(filesystem.bytes_to_str(f.read()))
+            payload.setdefault("headers", {})["x-fs-file"] = target
+            return payload
+        raise filesystem.Empty()
+
+
+class DurableFilesystemTransport(filesystem.Transport):
+    Channel = DurableFilesystemChannel
+
+
+def fs_done(message) -> None:
+    path = (message.headers or {}).get("x-fs-file")
+    if path:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+
+
+def fs_recover(queue: str) -> int:
+    """Put back messages a killed consumer had read but not finished."""
+    folder = settings.HALL_BROKER_FOLDER
+    inflight = os.path.join(folder, "inflight", queue)
+    if not os.path.isdir(inflight):
+        return 0
+    names = sorted(os.listdir(inflight))
+    for name in names:
+        os.replace(os.path.join(inflight, name), os.path.join(folder, name))
+    return len(names)
+
+
+def broker_url() -> str:
+    return settings.HALL_BROKER_URL
+
+
+def is_amqp(url: str | None = None) -> bool:
+    return (url or broker_url()).startswith(("amqp", "pyamqp"))
+
+
+def connect(url: str | None = None) -> Connection:
+    url = url or broker_url()
+    if url.startswith("filesystem"):
+        folder = settings.HALL_BROKER_FOLDER
+        if not os.path.lexists(folder):  # a dangling link is a lost link: leave it alone
+            os.makedirs(folder, exist_ok=True)
+        return Connection(
+            url,
+            transport=DurableFilesystemTransport,
+            transport_options={
+                "data_folder_in": folder,
+                "data_folder_out": folder,
+                "control_folder": os.path.join(folder, "control"),
+                "polling_interval": 0.05,
+            },
+        )
+    return Connection(url, heartbeat=0, connect_timeout=3)
+
+
+def amqp_read_ahead(conn: Connection, size: int = 16384) -> None:
+    """Let py-amqp read the socket in chunks. It asks `recv` for exactly the bytes of the
+    frame part it wants (about nine syscalls per message); its `_read` keeps whatever comes
+    beyond that in its buffer, so asking for more is safe and saves most of them."""
+    transport = getattr(conn.connection, "transport", None)
+    sock = getattr(transport, "sock", None)
+    if sock is None or not hasattr(transport, "_quick_recv"):
+        return  # another py-amqp layout (or SSL): leave it alone
+    recv = sock.recv
+    transport._quick_recv = lambda n: recv(max(n, size))
+
+
+def names() -> dict[str, str]:
+    ns = settings.HALL_SYNC_NAMESPACE
+    return {"exchange": ns, "dlx": f"{ns}.dlx", "dead": f"{ns}.dead"}
+
+
+def exchange() -> Exchange:
+    return Exchange(names()["exchange"], type="topic", durable=True)
+
+
+def site_queue(code: str, *, amqp: bool) -> Queue:
+    n = names()
+    args = {"x-dead-letter-exchange": n["dlx"]}
+    if amqp:
+        args["x-queue-type"] = "quorum"
+    bindings_keys = [f"{code}.#"]
+    if code == "county":
+        bindings_keys.append("*.agg.#")
+    from kombu import binding
+
+    return Queue(
+        f"{n['exchange']}.{code}",
+        bindings=[binding(exchange(), routing_key=key) for key in bindings_keys],
+        durable=True,
+        queue_arguments=args,
+    )
+
+
+def dead_queue(*, amqp: bool) -> Queue:
+    n = names()
+    dlx = Exchange(n["dlx"], type="fanout", durable=True)
+    args = {"x-queue-type": "quorum"} if amqp else {}
+    return Queue(n["dead"], exchange=dlx, routing_key="#", durable=True, queue_arguments=args)
+
+
+def topology_declare(conn: Connection) -> None:
+    """Declare exchange, every site queue and the dead-letter pair (idempotent)."""
+    amqp = is_amqp(conn.as_uri()) if conn.transport_cls.__class__ is not type else False
+    amqp = conn.transport.driver_type == "amqp"
+    channel = conn.default_channel
+    exchange()(channel).declare()
+    dead_queue(amqp=amqp)(channel).declare()
+    for code in load_tree():
+        site_queue(code, amqp=amqp)(channel).declare()

@@ -1,0 +1,172 @@
+"""The clerk REST API: list/filter, detail, one endpoint per action, notices, access."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from permissions.roles import Role
+from permissions.services import staff_create
+from sites.cases.models import Case
+from tests.cases.factories import ALL_MATERIALS, ID_NUMBER, PHONE, case_make
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(site, role=Role.CLERK, name="王五"):
+    user = staff_create(
+        username=f"{site.code}-{role}-{name}", name=name, site=site, roles=[role], password=None
+    )
+    api = APIClient()
+    api.force_authenticate(user)
+    return api, user
+
+
+def url(name, number=None, **kw):
+    return reverse(name, kwargs={"number": number, **kw} if number else None)
+
+
+SUBMIT = {
+    "item_code": "mzj-002",
+    "applicant_name": "李四",
+    "applicant_id_number": ID_NUMBER,
+    "applicant_phone": PHONE,
+    "materials": ALL_MATERIALS,
+}
+
+
+def test_submit_accept_decide_through_the_api(township):
+    api, _ = client_for(township)
+    # given a case filed at the window
+    made = api.post(url("case-list"), SUBMIT, format="json")
+    assert made.status_code == 201, made.json()
+    number = made.json()["number"]
+    # when it is accepted
+    accepted = api.post(url("case-accept", number), {}, format="json")
+    # then the query code is shown once and the notice prints without it
+    assert accepted.status_code == 200, accepted.json()
+    code = accepted.json()["query_code"]
+    assert len(code) == 8 and accepted.json()["clock"]["state"] == "on_time"
+    notice = api.get(accepted.json()["notice_url"])
+    assert notice.status_code == 200 and "承诺件通知书" in notice.content.decode()
+    assert code not in notice.content.decode()
+    assert "query_code" not in api.get(url("case-detail", number)).json()
+    # and the decision concludes it
+    decided = api.post(url("case-decide", number), {"outcome": "approved"}, format="json")
+    assert decided.json()["status"] == "concluded"
+    assert [e["type"] for e in decided.json()["timeline"]] == ["submitted", "accepted", "decided"]
+
+
+def test_applicant_data_is_masked_in_list_and_detail(township):
+    api, user = client_for(township)
+    case = case_make(by=user, state="accepted")
+    row = api.get(url("case-list")).json()["results"][0]
+    detail = api.get(url("case-detail", case.number)).json()
+    for shown in (row, detail):
+        assert shown["applicant_id_number"] == "110105********002X"
+        assert shown["applicant_phone"] == "138****5678"
+        assert shown["applicant_name"] == "李*"
+    assert ID_NUMBER not in str(detail) and PHONE not in str(detail)
+
+
+def test_bad_input_is_a_field_level_400(township):
+    api, _ = client_for(township)
+    bad = dict(SUBMIT, applicant_id_number="110105194912310021")
+    response = api.post(url("case-list"), bad, format="json")
+    assert response.status_code == 400
+    assert "校验位" in response.json()["applicant_id_number"][0]
+    assert Case.objects.count() == 0
+
+
+def test_decide_before_accept_is_400_with_status_field(township):
+    api, user = client_for(township)
+    case = case_make(by=user)
+    response = api.post(url("case-decide", case.number), {"outcome": "approved"}, format="json")
+    assert response.status_code == 400 and "尚未受理" in response.json()["status"][0]
+
+
+@pytest.mark.parametrize(
+    ("route", "body", "status"),
+    [
+        ("case-supplement", {"items": ["户籍证明"]}, "suspended"),
+        ("case-extend", {"days": 2, "reason": "现场核查"}, "accepted"),
+        ("case-return", {"reason": "不符合政策", "policy": "第五条"}, "returned"),
+        ("case-withdraw", {"reason": "申请人撤回"}, "withdrawn"),
+        ("case-forward", {"note": "需县级审批"}, "accepted"),
+    ],
+)
+def test_each_action_endpoint(township, route, body, status):
+    api, user = client_for(township)
+    case = case_make(by=user, state="accepted")
+    response = api.post(url(route, case.number), body, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == status
+
+
+def test_refuse_and_notice(township):
+    api, user = client_for(township)
+    case = case_make(by=user)
+    response = api.post(url("case-refuse", case.number), {"reasons": "不属于本事项"}, format="json")
+    assert response.json()["status"] == "refused"
+    html = api.get(url("case-notice", case.number, kind="refusal")).content.decode()
+    assert "不予受理通知书" in html and "不属于本事项" in html
+    assert api.get(url("case-notice", case.number, kind="return")).status_code == 400
+
+
+def test_supplement_complete_and_notice_lists_every_item(township):
+    api, user = client_for(township)
+    case = case_make(by=user, state="suspended")
+    html = api.get(url("case-notice", case.number, kind="supplement")).content.decode()
+    assert "一次性告知" in html and "户籍证明" in html
+    done = api.post(url("case-supplement-complete", case.number), {}, format="json")
+    assert done.json()["status"] == "accepted"
+
+
+def test_other_halls_case_is_not_found_and_not_listed(halls, at_site):
+    at_site("t-maan")
+    _, maan = client_for(halls["t-maan"], name="甲")
+    case = case_make(by=maan, state="accepted")
+    other, _ = client_for(halls["t-huangtan"], name="乙")
+    assert other.get(url("case-detail", case.number)).status_code == 404
+    assert other.post(url("case-decide", case.number), {"outcome": "approved"}).status_code == 404
+    assert other.get(url("case-list")).json()["count"] == 0
+
+
+def test_auditor_may_view_but_not_act(halls, at_site):
+    at_site("county")
+    _, clerk = client_for(halls["county"], name="丙")
+    case = case_make(
+        by=clerk, item="mzj-004", materials=["双方身份证", "双方户口簿", "近期半身免冠合影照片"]
+    )
+    auditor, _ = client_for(halls["county"], role=Role.AUDITOR, name="丁")
+    assert auditor.get(url("case-detail", case.number)).status_code == 200
+    assert auditor.post(url("case-accept", case.number), {}).status_code == 403
+
+
+def test_list_filters(township):
+    api, user = client_for(township)
+    open_case = case_make(by=user, state="accepted")
+    case_make(by=user, state="concluded")
+    case_make(by=user, state="accepted", item="nync-002", materials=["流转合同", "申请人身份证"])
+
+    def numbers(**params):
+        return [r["number"] for r in api.get(url("case-list"), params).json()["results"]]
+
+    assert len(numbers()) == 3
+    assert len(numbers(status="concluded")) == 1
+    assert len(numbers(item="nync-002")) == 1
+    assert open_case.number in numbers(clock_state="on_time")
+    assert numbers(clock_state="overdue") == []
+    assert numbers(submitted_from="2000-01-01", submitted_to="2000-12-31") == []
+    assert api.get(url("case-list"), {"status": "nonsense"}).status_code == 400
+
+
+def test_list_query_count_does_not_grow_with_rows(township, django_assert_max_num_queries):
+    api, user = client_for(township)
+    case_make(by=user, state="accepted")
+    with django_assert_max_num_queries(6) as few:
+        api.get(url("case-list"))
+    for _ in range(5):
+        case_make(by=user, state="accepted")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = api.get(url("case-list"))
+    assert response.json()["count"] == 6

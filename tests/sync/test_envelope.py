@@ -1,0 +1,61 @@
+"""The envelope: signed by the origin, every field checked, keys rotate (current + previous)."""
+
+import json
+
+import pytest
+from django.utils import timezone
+
+from sync import keys
+from sync.envelope import Reject, envelope_build, envelope_dumps, envelope_parse
+
+
+def _body(**kw) -> str:
+    env = envelope_build(type="t", dest="v-shiqiao", payload={"a": 1}, at=timezone.now(), **kw)
+    return envelope_dumps(env)
+
+
+def test_a_signed_envelope_parses_back():
+    env = envelope_parse(_body(aggregate="C-1", seq=1))
+    assert (env.origin, env.aggregate, env.seq, env.payload) == ("county", "C-1", 1, {"a": 1})
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda d: d.update(payload={"a": 2}), "bad signature"),
+        (lambda d: d.update(sig=""), "unsigned"),
+        (lambda d: d.update(origin="v-nowhere"), "unknown origin"),
+        (lambda d: d.update(extra=1), "malformed"),
+        (lambda d: d.pop("seq"), "malformed"),
+        (lambda d: d.update(seq=True), "malformed"),
+    ],
+)
+def test_a_changed_envelope_is_refused_with_its_reason(change, reason):
+    data = json.loads(_body())
+    change(data)
+    with pytest.raises(Reject) as exc:
+        envelope_parse(json.dumps(data))
+    assert exc.value.reason.startswith(reason)
+
+
+def test_too_big_and_unparsable_are_refused(settings):
+    settings.HALL_SYNC_MAX_BYTES = 100
+    with pytest.raises(Reject, match="too big"):
+        envelope_parse(_body())
+    settings.HALL_SYNC_MAX_BYTES = 1_000_000
+    with pytest.raises(Reject, match="unparsable"):
+        envelope_parse(b"\xff{")
+
+
+def test_after_rotation_the_previous_key_is_still_accepted(tmp_path, settings):
+    old = _body()
+    settings.HALL_SYNC_KEYRING = str(tmp_path / "keys.json")
+    keys.keyring_rotate(path=tmp_path / "keys.json")
+    try:
+        assert envelope_parse(old).origin == "county"  # signed before rotation
+        assert envelope_parse(_body()).origin == "county"  # signed with the new key
+        keys.keyring_rotate(path=tmp_path / "keys.json")
+        with pytest.raises(Reject, match="bad signature"):
+            envelope_parse(old)  # two rotations later: no longer accepted
+    finally:
+        keys._keyring.cache_clear()
