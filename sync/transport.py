@@ -12,6 +12,7 @@ node has never run is queued, not dropped.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import time
 import uuid
@@ -21,6 +22,8 @@ from kombu import Connection, Exchange, Queue
 from kombu.transport import filesystem
 
 from sites.registry.tree import load_tree
+
+logger = logging.getLogger(__name__)
 
 
 class DurableFilesystemChannel(filesystem.Channel):
@@ -35,12 +38,50 @@ class DurableFilesystemChannel(filesystem.Channel):
 
     def get_table(self, exchange):
         # kombu answers "no bindings" when the exchange file cannot be read, and the message
-        # silently goes nowhere. Topology is declared at connect, so a missing table means
-        # the broker folder is unreachable: fail the publish instead.
-        if not self._exchange_file(exchange).exists():
-            raise filesystem.ChannelError(f"exchange {exchange!r} unreachable")
-        table = super().get_table(exchange)
-        return table
+        # silently goes nowhere. Topology is declared at connect, so a missing (or not yet
+        # written) table means the broker folder is unreachable: fail the publish instead.
+        file = self._exchange_file(exchange)
+        try:
+            with open(file, "rb") as f:
+                filesystem.lock(f, filesystem.LOCK_SH)
+                try:
+                    raw = f.read()
+                finally:
+                    filesystem.unlock(f)
+        except OSError as exc:
+            raise filesystem.ChannelError(f"exchange {exchange!r} unreachable") from exc
+        try:
+            return [filesystem.exchange_queue_t(*q) for q in filesystem.loads(raw.decode())]
+        except (ValueError, TypeError) as exc:  # being rebuilt: the publisher retries
+            raise filesystem.ChannelError(f"exchange {exchange!r} table unreadable") from exc
+
+    def _queue_bind(self, exchange, routing_key, pattern, queue):
+        """Add a binding under an exclusive lock taken before anything is read or cut.
+
+        kombu opens a new table with "wb" (truncating) and only then locks, so processes
+        declaring the topology at the same moment interleave their writes and leave a file
+        that no longer parses ("Extra data"), stopping every node on that folder.
+        """
+        file = self._exchange_file(exchange)
+        self.control_folder.mkdir(exist_ok=True)
+        binding = filesystem.exchange_queue_t(routing_key or "", pattern or "", queue or "")
+        try:
+            fd = os.open(file, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise filesystem.ChannelError(f"Cannot open {file}") from exc
+        with os.fdopen(fd, "r+b", buffering=0) as f:
+            filesystem.lock(f, filesystem.LOCK_EX)
+            try:
+                table = _parse_table(f.read(), file)
+                if binding in table:
+                    return
+                table.insert(0, binding)
+                f.seek(0)
+                f.write(filesystem.str_to_bytes(filesystem.dumps(table)))
+                f.truncate()
+                os.fsync(f.fileno())
+            finally:
+                filesystem.unlock(f)
 
     def _put(self, queue, payload, **kwargs):
         name = f"{time.time_ns():020d}_{uuid.uuid4().hex}.{queue}.msg"
@@ -78,6 +119,18 @@ class DurableFilesystemChannel(filesystem.Channel):
             payload.setdefault("headers", {})["x-fs-file"] = target
             return payload
         raise filesystem.Empty()
+
+
+def _parse_table(raw: bytes, file) -> list:
+    """The bindings in an exchange table; an empty or damaged one starts afresh (every
+    process declares the whole topology at connect, so the bindings come back)."""
+    if not raw.strip():
+        return []
+    try:
+        return [filesystem.exchange_queue_t(*q) for q in filesystem.loads(raw.decode())]
+    except (ValueError, TypeError):
+        logger.warning("exchange table %s was damaged; rebuilding it from the topology", file)
+        return []
 
 
 class DurableFilesystemTransport(filesystem.Transport):
@@ -178,7 +231,6 @@ def dead_queue(*, amqp: bool) -> Queue:
 
 def topology_declare(conn: Connection) -> None:
     """Declare exchange, every site queue and the dead-letter pair (idempotent)."""
-    amqp = is_amqp(conn.as_uri()) if conn.transport_cls.__class__ is not type else False
     amqp = conn.transport.driver_type == "amqp"
     channel = conn.default_channel
     exchange()(channel).declare()
