@@ -19,6 +19,33 @@ def case_base() -> QuerySet[Case]:
     ).prefetch_related("clerk__staff")
 
 
+# The columns a list row shows (CaseSerializer), so a page does not read and decode the
+# materials, route and catalogue texts it never prints.
+LIST_COLUMNS = (
+    "number",
+    "status",
+    "outcome",
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "clerk_id",
+    "submitted_at",
+    "accepted_at",
+    "concluded_at",
+    "deadline",
+    "deadline_provisional",
+    "clock_state",
+    "days_used",
+    "days_left",
+    "item_version__name",
+    "item_version__number",
+    "item_version__handling_type",
+    "item_version__item__code",
+    "owner_site__code",
+    "origin_site__code",
+)
+
+
 def case_list_for_user(
     *,
     user,
@@ -29,7 +56,7 @@ def case_list_for_user(
     submitted_to: date | None = None,
 ) -> QuerySet[Case]:
     """The cases the user may see, filtered; a fixed number of queries whatever the page."""
-    qs = access.case_queryset_for_user(user=user, queryset=case_base())
+    qs = access.case_queryset_for_user(user=user, queryset=case_base().only(*LIST_COLUMNS))
     if status:
         qs = qs.filter(status=status)
     if item:
