@@ -14,10 +14,10 @@ receivers would have written them. A second run reuses the data unless `fresh` i
 Timed per request, each with a fresh user object (grants are read per request, as in
 production): `list` is the clerk's page through sites.cases.selectors.case_list_for_user
 (the access filter) serialised with the API's CaseSerializer; `unfiltered` is the same
-page and serialiser over case_base() with no filter; `check` is access_case(HANDLE) of
-one of the clerk's cases; `api` is GET /api/cases/?limit=50 through Django and DRF
-(includes the pagination COUNT). The newest-first indexes the lists use come with the
-cases migrations (0003).
+page, columns and serialiser (case_base() with LIST_COLUMNS) with no filter; `check` is
+access_case(HANDLE) of one of the clerk's cases; `api` is GET /api/cases/?limit=50
+through Django and DRF (includes the pagination COUNT). The newest-first indexes the lists
+use come with the cases migrations (0003).
 
 The last line of output is one JSON object.
 """
@@ -253,7 +253,7 @@ def _measure(opts: dict, sites) -> None:
     from permissions import access
     from permissions.roles import Action, Role
     from sites.cases.models import Case
-    from sites.cases.selectors import case_base, case_list_for_user
+    from sites.cases.selectors import LIST_COLUMNS, case_base, case_list_for_user
     from sites.cases.serializers import CaseSerializer
     from sites.registry.models import Tier
 
@@ -277,9 +277,12 @@ def _measure(opts: dict, sites) -> None:
 
     n = opts["requests"]
 
+    def unfiltered_qs():
+        return case_base().only(*LIST_COLUMNS)
+
     def page(user, filtered: bool):
         fresh = User.objects.get(pk=user.pk)  # as authentication does, per request
-        qs = case_list_for_user(user=fresh) if filtered else case_base()
+        qs = case_list_for_user(user=fresh) if filtered else unfiltered_qs()
         return CaseSerializer(list(qs[:50]), many=True).data
 
     for user in users.values():
@@ -320,7 +323,7 @@ def _measure(opts: dict, sites) -> None:
         "unfiltered": lambda: page(users["village clerk"], False),
         "check": check,
         "sql list": lambda: sql_only(filtered_qs),
-        "sql unfiltered": lambda: sql_only(case_base()[:50]),
+        "sql unfiltered": lambda: sql_only(unfiltered_qs()[:50]),
         # the same pages without case_base()'s seven joins: the filter alone
         "sql list bare": lambda: sql_only(bare_filtered_qs),
         "sql unfiltered bare": lambda: sql_only(Case.objects.all()[:50]),
@@ -370,7 +373,7 @@ def _measure(opts: dict, sites) -> None:
 
     server = {
         "township page": server_ms(filtered_qs),
-        "unfiltered page": server_ms(case_base()[:50], k=3 if slow else 15),
+        "unfiltered page": server_ms(unfiltered_qs()[:50], k=3 if slow else 15),
     }
     for name, (plan_ms, exec_ms) in server.items():
         print(f"  server: {name:<16} planning {plan_ms:6.2f} ms   execution {exec_ms:6.2f} ms")
