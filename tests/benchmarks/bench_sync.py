@@ -83,6 +83,45 @@ def _raw_ceiling(url: str, *, n: int, size: int, batch: int) -> float:
     return n / elapsed
 
 
+def _cpu() -> dict[str, float]:
+    """CPU seconds used so far, by kind of process: the broker, PostgreSQL, relay, consumer,
+    and this process with its finished children (the writers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    kinds: dict[str, float] = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        kind = next(
+            (k for k, mark in _KINDS if mark in cmd),
+            None,
+        )
+        if kind:
+            kinds[kind] = kinds.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    t = os.times()
+    kinds["bench+writers"] = t.user + t.system + t.children_user + t.children_system
+    return kinds
+
+
+_KINDS = (
+    ("rabbitmq", "beam.smp"),
+    ("postgresql", "postgres"),
+    ("relay", "hall relay"),
+    ("consumer", "hall consume"),
+)
+
+
+def _cpu_report(label: str, before: dict, after: dict, events: int) -> None:
+    used = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after}
+    total = sum(used.values())
+    parts = ", ".join(f"{k} {v * 1e6 / events:.0f}" for k, v in sorted(used.items()))
+    print(f"  CPU per event, {label}: {total * 1e6 / events:.0f} µs ({parts})")
+
+
 def _count(county) -> int:
     return county.sql("SELECT count(*) FROM test_applied")[0][0]
 
@@ -137,7 +176,10 @@ def run(argv: list[str]) -> None:
     from tests.support.nodes import Cluster
 
     broker = os.environ["HALL_TEST_BROKER_URL"]
-    with Cluster(Path(tempfile.mkdtemp(prefix="bench-sync-"))) as cluster:
+    # The nodes run as in production: DEBUG off (Django would otherwise keep every query's
+    # SQL text), and the batch the raw ceiling uses for its confirms and acks.
+    node_env = {"HALL_DEBUG": "false", "HALL_SYNC_BATCH": os.environ["HALL_SYNC_BATCH"]}
+    with Cluster(Path(tempfile.mkdtemp(prefix="bench-sync-")), extra_env=node_env) as cluster:
         county = cluster.node("county")
         village = cluster.node("v-shiqiao")
         # The same size as the benchmark's envelopes.
@@ -170,8 +212,10 @@ def run(argv: list[str]) -> None:
         # The clock starts at the first write inside the village (not at the start of the
         # process that writes) and stops when the test process sees the last event committed at
         # the county (polled every 20 ms: an upper bound on the commit time).
+        cpu0 = _cpu()
         start, wrote = _write(village, aggs, per, writers=args.writers)
         end = _wait(county, warm + per * AGGS, timeout=300)
+        cpu1 = _cpu()
         e2e = per * AGGS / (end - start)
         print(
             f"village wrote {per * AGGS} events in {wrote - start:.2f} s ({args.writers} writers)"
@@ -180,6 +224,7 @@ def run(argv: list[str]) -> None:
         print(
             f"end to end: {e2e:,.0f} events/s ({per * AGGS} events, lost {lost}, dup {duplicated})"
         )
+        _cpu_report("end to end", cpu0, cpu1, per * AGGS)
 
         # (c) catch-up: the village offline while it queues 100,000 events
         village.link_down()
@@ -191,12 +236,15 @@ def run(argv: list[str]) -> None:
             timeout=900,
         )
         base = _count(county)
+        cpu0 = _cpu()
         start = time.time()
         village.link_up()
         end = _wait(county, base + cper * AGGS, timeout=300)
+        cpu1 = _cpu()
         catchup = end - start
         lost2, dup2 = _check(county, warm + per * AGGS + cper * AGGS)
         print(f"catch-up of {cper * AGGS} events: {catchup:.1f} s")
+        _cpu_report("catch-up", cpu0, cpu1, cper * AGGS)
         # The machine's load changes during a run: measure the ceiling again and compare
         # with the higher of the two (the ratio can only come out lower).
         raw2 = _raw_ceiling(broker, n=args.raw, size=size, batch=batch)

@@ -28,6 +28,7 @@ def test_a_signed_envelope_parses_back():
         (lambda d: d.update(extra=1), "malformed"),
         (lambda d: d.pop("seq"), "malformed"),
         (lambda d: d.update(seq=True), "malformed"),
+        (lambda d: d.update(id=d["id"].upper()), "malformed"),
     ],
 )
 def test_a_changed_envelope_is_refused_with_its_reason(change, reason):
@@ -59,3 +60,42 @@ def test_after_rotation_the_previous_key_is_still_accepted(tmp_path, settings):
             envelope_parse(old)  # two rotations later: no longer accepted
     finally:
         keys._keyring.cache_clear()
+
+
+def test_the_wire_form_is_the_signed_canonical_bytes_with_the_signature_last():
+    body = _body(aggregate="C-1", seq=1).encode()
+    data = json.loads(body)
+    canonical = json.dumps(
+        {k: v for k, v in data.items() if k != "sig"},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode()
+    assert body == canonical[:-1] + b',"sig":"' + data["sig"].encode() + b'"}'
+    assert envelope_parse(body).signed_bytes == canonical
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        # a changed value before the signature member
+        lambda b: b.replace(b'"payload":{"a":1}', b'"payload":{"a":2}'),
+        # a member slipped in between the signed bytes and the signature
+        lambda b: b.replace(b',"sig":"', b',"seq":7,"sig":"'),
+        # a member appended after the signature
+        lambda b: b[:-1] + b',"seq":9}',
+    ],
+)
+def test_an_edited_wire_body_is_refused(edit):
+    body = _body(aggregate="C-1", seq=1).encode()
+    edited = edit(body)
+    assert edited != body
+    with pytest.raises(Reject):
+        envelope_parse(edited)
+
+
+def test_a_body_in_another_layout_is_checked_against_its_canonical_form():
+    data = json.loads(_body(aggregate="C-1", seq=1))
+    sig = data.pop("sig")
+    reordered = json.dumps({"sig": sig, **dict(reversed(list(data.items())))}, indent=1)
+    assert envelope_parse(reordered).payload == {"a": 1}
