@@ -103,7 +103,7 @@ def _cpu() -> dict[str, float]:
         if kind:
             kinds[kind] = kinds.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / tick
     t = os.times()
-    kinds["bench+writers"] = t.user + t.system + t.children_user + t.children_system
+    kinds["bench+writers (with start-up)"] = t.user + t.system + t.children_user + t.children_system
     return kinds
 
 
@@ -122,6 +122,11 @@ def _cpu_report(label: str, before: dict, after: dict, events: int) -> None:
     print(f"  CPU per event, {label}: {total * 1e6 / events:.0f} µs ({parts})")
 
 
+def _batches(county) -> int:
+    """Batches the county's consumer has committed: each stamps its inbox rows alike."""
+    return county.sql("SELECT count(DISTINCT applied_at) FROM sync_inboxmessage")[0][0]
+
+
 def _count(county) -> int:
     return county.sql("SELECT count(*) FROM test_applied")[0][0]
 
@@ -133,16 +138,18 @@ def _check(county, expected: int) -> tuple[int, int]:
 
 def _write(village, aggs: list[str], per: int, *, writers: int) -> tuple[float, float]:
     """`writers` processes at the village (a hall serves requests in several workers), each
-    filing events for its own share of the aggregates, 100 per transaction; the times of the
-    first write and of the last commit, taken inside the node."""
+    filing events for its own share of the aggregates, 100 per transaction, all starting at
+    one moment once they are up; the times of the first write and of the last commit, taken
+    inside the node."""
     shares = [aggs[i::writers] for i in range(writers)]
     times: list = [None] * writers
+    start_at = time.time() + 8  # every writer has started up (Django, connection) by then
 
     def one(i: int) -> None:
         times[i] = village.python(
             "from tests.support.appliers import write_events_timed\n"
             f"result = write_events_timed(aggregates={shares[i]!r}, per_aggregate={per},"
-            f" per_transaction=100)",
+            f" per_transaction=100, start_at={start_at})",
             timeout=600,
         )
 
@@ -212,7 +219,7 @@ def run(argv: list[str]) -> None:
         # The clock starts at the first write inside the village (not at the start of the
         # process that writes) and stops when the test process sees the last event committed at
         # the county (polled every 20 ms: an upper bound on the commit time).
-        cpu0 = _cpu()
+        cpu0, batches0 = _cpu(), _batches(county)
         start, wrote = _write(village, aggs, per, writers=args.writers)
         end = _wait(county, warm + per * AGGS, timeout=300)
         cpu1 = _cpu()
@@ -225,6 +232,8 @@ def run(argv: list[str]) -> None:
             f"end to end: {e2e:,.0f} events/s ({per * AGGS} events, lost {lost}, dup {duplicated})"
         )
         _cpu_report("end to end", cpu0, cpu1, per * AGGS)
+        batches = _batches(county) - batches0
+        print(f"  consumer batches: {batches} (mean {per * AGGS / max(batches, 1):.0f} events)")
 
         # (c) catch-up: the village offline while it queues 100,000 events
         village.link_down()
@@ -236,7 +245,7 @@ def run(argv: list[str]) -> None:
             timeout=900,
         )
         base = _count(county)
-        cpu0 = _cpu()
+        cpu0, batches0 = _cpu(), _batches(county)
         start = time.time()
         village.link_up()
         end = _wait(county, base + cper * AGGS, timeout=300)
@@ -245,6 +254,8 @@ def run(argv: list[str]) -> None:
         lost2, dup2 = _check(county, warm + per * AGGS + cper * AGGS)
         print(f"catch-up of {cper * AGGS} events: {catchup:.1f} s")
         _cpu_report("catch-up", cpu0, cpu1, cper * AGGS)
+        batches = _batches(county) - batches0
+        print(f"  consumer batches: {batches} (mean {cper * AGGS / max(batches, 1):.0f} events)")
         # The machine's load changes during a run: measure the ceiling again and compare
         # with the higher of the two (the ratio can only come out lower).
         raw2 = _raw_ceiling(broker, n=args.raw, size=size, batch=batch)

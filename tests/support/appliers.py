@@ -98,11 +98,17 @@ def write_events(
     return len(events)
 
 
-def write_events_timed(**kwargs) -> list[float]:
+def write_events_timed(*, start_at: float = 0.0, **kwargs) -> list[float]:
     """write_events, returning [start, end] wall-clock times taken inside the node, so a
-    benchmark does not count the node process starting up."""
+    benchmark does not count the node process starting up. With `start_at` (a wall-clock
+    time) the writer connects, then waits until then: writers started together begin
+    together, as a hall's already running workers would, none still starting up."""
     import time
 
+    from django.db import connection
+
+    connection.ensure_connection()
+    time.sleep(max(0.0, start_at - time.time()))
     start = time.time()
     write_events(**kwargs)
     return [start, time.time()]
