@@ -21,6 +21,7 @@ from django.db import close_old_connections
 from sync.inbox import inbox_apply
 from sync.relay import Stop
 from sync.transport import (
+    amqp_fixed_timeout,
     amqp_read_ahead,
     connect,
     dead_queue,
@@ -32,6 +33,8 @@ from sync.transport import (
 )
 
 log = logging.getLogger("sync.consumer")
+
+WAIT = 0.05  # seconds of silence that end a batch being gathered
 
 
 def _raw(message) -> bytes:
@@ -49,6 +52,7 @@ class Consumer:
         self.amqp = self.conn.transport.driver_type == "amqp"
         if self.amqp:
             amqp_read_ahead(self.conn)
+            amqp_fixed_timeout(self.conn, WAIT)
         queue = site_queue(self.here, amqp=self.amqp)
         if not self.amqp:
             recovered = fs_recover(queue.name)
@@ -61,14 +65,12 @@ class Consumer:
         self.consumer.consume()
 
     def drain(self, *, linger: float) -> None:
-        """Gather up to a batch, waiting at most `linger` seconds for the first message."""
+        """Gather up to a batch: wait at most `linger` seconds in all, and stop at the first
+        pause of WAIT seconds once something has come."""
         deadline = time.monotonic() + linger
-        while len(self.pending) < self.batch:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return
+        while len(self.pending) < self.batch and time.monotonic() < deadline:
             try:
-                self.conn.drain_events(timeout=min(left, 0.05) if self.pending else left)
+                self.conn.drain_events(timeout=WAIT)  # always WAIT: see amqp_fixed_timeout
             except TimeoutError:
                 if self.pending:
                     return

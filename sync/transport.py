@@ -195,6 +195,20 @@ def amqp_read_ahead(conn: Connection, size: int = 16384) -> None:
     transport._quick_recv = lambda n: recv(max(n, size))
 
 
+def amqp_fixed_timeout(conn: Connection, seconds: float) -> None:
+    """Give the socket the one read timeout the caller always passes to drain_events.
+
+    py-amqp sets the socket's timeout before and restores it after every frame it reads
+    (four fcntl calls per frame, a tenth of a consumer's time); when the timeout asked for
+    is the one the socket already has, it leaves it alone. Writes then wait at most that
+    long for room in the send buffer; a consumer only writes acks, and a failed write
+    drops the connection, which redelivers (crash-only)."""
+    transport = getattr(conn.connection, "transport", None)
+    sock = getattr(transport, "sock", None)
+    if sock is not None:
+        sock.settimeout(seconds)
+
+
 def names() -> dict[str, str]:
     ns = settings.HALL_SYNC_NAMESPACE
     return {"exchange": ns, "dlx": f"{ns}.dlx", "dead": f"{ns}.dead"}
