@@ -49,8 +49,9 @@ def _with_db(url: str, name: str) -> str:
 
 
 class Node:
-    def __init__(self, cluster: Cluster, code: str) -> None:
+    def __init__(self, cluster: Cluster, code: str, *, cuttable: bool = True) -> None:
         self.cluster, self.code = cluster, code
+        self._pg = None  # the test process's connection to this node's PostgreSQL database
         self.dir = cluster.root / code
         self.dir.mkdir(parents=True, exist_ok=True)
         self.procs: dict[str, subprocess.Popen] = {}
@@ -62,7 +63,7 @@ class Node:
         else:
             self.db_url = f"sqlite:///{self.dir / 'hall.sqlite3'}"
         broker = cluster.broker_url
-        if broker.startswith("amqp"):
+        if broker.startswith("amqp") and cuttable:
             self.proxy = LinkProxy(cluster.amqp_target)
             parts = urlsplit(broker)
             netloc = f"{parts.username}:{parts.password}@127.0.0.1:{self.proxy.port}"
@@ -149,9 +150,12 @@ class Node:
         if self.cluster.pg_url:
             import psycopg
 
-            with psycopg.connect(self.db_url, autocommit=True) as conn:
-                cur = conn.execute(query.replace("?", "%s"), params)
-                return list(cur.fetchall()) if cur.description else []
+            # One connection kept open: polling with a new one each time would make
+            # PostgreSQL start a backend per poll, work that competes with the nodes.
+            if self._pg is None or self._pg.closed:
+                self._pg = psycopg.connect(self.db_url, autocommit=True)
+            cur = self._pg.execute(query.replace("?", "%s"), params)
+            return list(cur.fetchall()) if cur.description else []
         conn = sqlite3.connect(self.dir / "hall.sqlite3", timeout=30)
         try:
             rows = list(conn.execute(query, params).fetchall())
@@ -167,6 +171,8 @@ class Node:
     def link_down(self) -> None:
         if self.proxy:
             self.proxy.cut()
+        elif self.cluster.broker_url.startswith("amqp"):
+            raise RuntimeError(f"{self.code} was started without a link that can be cut")
         else:
             # A dangling link, like a network mount that went away (not a missing folder,
             # which a node would create).
@@ -185,6 +191,8 @@ class Node:
             self.stop(kind)
         if self.proxy:
             self.proxy.close()
+        if self._pg is not None:
+            self._pg.close()
 
 
 class Cluster:
@@ -210,8 +218,10 @@ class Cluster:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def node(self, code: str, *, sample: bool = False) -> Node:
-        node = Node(self, code)
+    def node(self, code: str, *, sample: bool = False, cuttable: bool = True) -> Node:
+        """A node with its database; `cuttable=False`: on RabbitMQ it connects straight to
+        the broker, without the proxy that link_down cuts (a benchmark's county)."""
+        node = Node(self, code, cuttable=cuttable)
         self._from_template(node)
         node.hall("node", "--no-serve", *(["--sample"] if sample else []), timeout=300)
         node.python("from tests.support.appliers import ensure_tables\nensure_tables()")
