@@ -3,7 +3,8 @@
 (a) raw ceiling: durable publish with batched confirms and consume-with-ack of messages of
     the same size, straight on AMQP (kombu's py-amqp channel), no Django;
 (b) end to end: events written at a village (outbox), relayed, consumed and applied at the
-    county, committed — real node processes, one PostgreSQL database each;
+    county, committed — real node processes, one PostgreSQL database each; two rounds, as
+    (a) is measured twice, and the ratio compares the better of each;
 (c) catch-up: 100,000 events queued while the village was offline, then the link returns.
 The last line is one JSON object.
 """
@@ -215,27 +216,32 @@ def run(argv: list[str]) -> None:
         # and consumer still starting up (seconds on a loaded machine).
         village.python("from tests.support.appliers import put\nresult = put('W-0000', 0)")
         _wait(county, 1, timeout=120)
-        warm = 1
+        applied = 1
         per = args.events // AGGS
-        aggs = [f"B-{i:04d}" for i in range(AGGS)]
-        # The clock starts at the first write inside the village (not at the start of the
-        # process that writes) and stops when the test process sees the last event committed at
-        # the county (polled every 20 ms: an upper bound on the commit time).
-        cpu0, batches0 = _cpu(), _batches(county)
-        start, wrote = _write(village, aggs, per, writers=args.writers)
-        end = _wait(county, warm + per * AGGS, timeout=300)
-        cpu1 = _cpu()
-        e2e = per * AGGS / (end - start)
-        print(
-            f"village wrote {per * AGGS} events in {wrote - start:.2f} s ({args.writers} writers)"
-        )
-        lost, duplicated = _check(county, warm + per * AGGS)
-        print(
-            f"end to end: {e2e:,.0f} events/s ({per * AGGS} events, lost {lost}, dup {duplicated})"
-        )
-        _cpu_report("end to end", cpu0, cpu1, per * AGGS)
-        batches = _batches(county) - batches0
-        print(f"  consumer batches: {batches} (mean {per * AGGS / max(batches, 1):.0f} events)")
+        # Two rounds, as the raw ceiling is measured twice: each side is compared at the
+        # better of its two, so a momentary slowdown of either does not decide the ratio.
+        rates = []
+        for round_ in (1, 2):
+            aggs = [f"B{round_}-{i:04d}" for i in range(AGGS)]
+            # The clock starts at the first write inside the village (not at the start of the
+            # process that writes) and stops when the test process sees the last event
+            # committed at the county (polled every 20 ms: an upper bound on the commit time).
+            cpu0, batches0 = _cpu(), _batches(county)
+            start, wrote = _write(village, aggs, per, writers=args.writers)
+            applied += per * AGGS
+            end = _wait(county, applied, timeout=300)
+            cpu1 = _cpu()
+            rates.append(per * AGGS / (end - start))
+            lost, duplicated = _check(county, applied)
+            print(
+                f"end to end, round {round_}: {rates[-1]:,.0f} events/s ({per * AGGS} events "
+                f"written in {wrote - start:.2f} s by {args.writers} writers; lost {lost}, "
+                f"dup {duplicated})"
+            )
+            _cpu_report("end to end", cpu0, cpu1, per * AGGS)
+            batches = _batches(county) - batches0
+            print(f"  consumer batches: {batches} (mean {per * AGGS / max(batches, 1):.0f} events)")
+        e2e = max(rates)
 
         # (c) catch-up: the village offline while it queues 100,000 events
         village.link_down()
@@ -253,19 +259,22 @@ def run(argv: list[str]) -> None:
         end = _wait(county, base + cper * AGGS, timeout=300)
         cpu1 = _cpu()
         catchup = end - start
-        lost2, dup2 = _check(county, warm + per * AGGS + cper * AGGS)
+        lost2, dup2 = _check(county, applied + cper * AGGS)
         print(f"catch-up of {cper * AGGS} events: {catchup:.1f} s")
         _cpu_report("catch-up", cpu0, cpu1, cper * AGGS)
         batches = _batches(county) - batches0
         print(f"  consumer batches: {batches} (mean {cper * AGGS / max(batches, 1):.0f} events)")
         # The machine's load changes during a run: measure the ceiling again and compare
-        # with the higher of the two (the ratio can only come out lower).
+        # the better end-to-end round with the higher of the two.
         raw2 = _raw_ceiling(broker, n=args.raw, size=size, batch=batch)
         print(f"raw AMQP ceiling again: {raw2:,.0f} msg/s")
-        raw = max(raw, raw2)
+        raws = [raw, raw2]
+        raw = max(raws)
         result = {
             "end_to_end_eps": round(e2e),
+            "end_to_end_rounds_eps": [round(r) for r in rates],
             "raw_eps": round(raw),
+            "raw_rounds_eps": [round(r) for r in raws],
             "ratio": round(e2e / raw, 3),
             "catchup_100k_s": round(catchup, 1),
             "lost": lost + lost2,
