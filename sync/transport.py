@@ -51,7 +51,7 @@ class DurableFilesystemChannel(filesystem.Channel):
         except OSError as exc:
             raise filesystem.ChannelError(f"exchange {exchange!r} unreachable") from exc
         try:
-            return [filesystem.exchange_queue_t(*q) for q in filesystem.loads(raw.decode())]
+            return _table_rows(raw)
         except (ValueError, TypeError) as exc:  # being rebuilt: the publisher retries
             raise filesystem.ChannelError(f"exchange {exchange!r} table unreadable") from exc
 
@@ -121,13 +121,17 @@ class DurableFilesystemChannel(filesystem.Channel):
         raise filesystem.Empty()
 
 
+def _table_rows(raw: bytes) -> list:
+    return [filesystem.exchange_queue_t(*q) for q in filesystem.loads(raw.decode())]
+
+
 def _parse_table(raw: bytes, file) -> list:
     """The bindings in an exchange table; an empty or damaged one starts afresh (every
     process declares the whole topology at connect, so the bindings come back)."""
     if not raw.strip():
         return []
     try:
-        return [filesystem.exchange_queue_t(*q) for q in filesystem.loads(raw.decode())]
+        return _table_rows(raw)
     except (ValueError, TypeError):
         logger.warning("exchange table %s was damaged; rebuilding it from the topology", file)
         return []
@@ -158,10 +162,6 @@ def fs_recover(queue: str) -> int:
 
 def broker_url() -> str:
     return settings.HALL_BROKER_URL
-
-
-def is_amqp(url: str | None = None) -> bool:
-    return (url or broker_url()).startswith(("amqp", "pyamqp"))
 
 
 def connect(url: str | None = None) -> Connection:

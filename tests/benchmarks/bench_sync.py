@@ -97,10 +97,7 @@ def _cpu() -> dict[str, float]:
                 fields = f.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        kind = next(
-            (k for k, mark in _KINDS if mark in cmd),
-            None,
-        )
+        kind = next((k for k, mark in _KINDS if mark in cmd), None)
         if kind:
             kinds[kind] = kinds.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / tick
     t = os.times()
