@@ -137,7 +137,7 @@ _NO_GRANTS = Grants()
 _SUBTREE = "@subtree"  # marks the subtree rows in the grants query
 
 
-def _active(user) -> bool:
+def user_active(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
@@ -194,7 +194,7 @@ def _grants_rows(user_id: int) -> list[tuple]:
 def user_site_grants(*, user) -> Grants:
     """One query, cached on the user object: a request's user is built per request, so the
     cache lives exactly as long as the request."""
-    if not _active(user):
+    if not user_active(user):
         return _NO_GRANTS
     cached = user.__dict__.get("_hall_grants")
     if cached is not None:
@@ -262,7 +262,7 @@ def _case_model():
 def case_visibility_q(*, user) -> Q | None:
     """The filter behind case_queryset_for_user; None means "nothing". Exposed so the
     county read model can apply the same rule to its own rows via `owner_site`."""
-    if not _active(user):
+    if not user_active(user):
         return None
     grants = user_site_grants(user=user)
     cond = Q()
@@ -280,7 +280,7 @@ def case_records_for_user(*, user, queryset: QuerySet, site_field: str = "owner_
     """The same view rule for rows that name their site by code (the county's read model,
     where users of other nodes do not exist, so an agent's "filed by me" has no meaning)."""
     codes = user_site_grants(user=user).view_site_codes
-    if not _active(user) or not codes:
+    if not user_active(user) or not codes:
         return queryset.none()
     return queryset.filter(**{f"{site_field}__in": sorted(codes)})
 
@@ -292,7 +292,7 @@ def case_queryset_for_user(*, user, queryset: QuerySet | None = None) -> QuerySe
 
 
 def can_handle_case(*, user, case) -> bool:
-    if not _active(user):
+    if not user_active(user):
         return False
     if not has_site_perm(user=user, site=case.owner_site_id, perm=SitePerm.ACT):
         return False
@@ -352,18 +352,24 @@ def can_accept_item_here(*, user, item, site: Site) -> bool:
     )
 
 
-def can_decide_item_here(*, user, item, site: Site) -> bool:
-    """May the user decide `item` at `site`? Only under a 受理并办结 delegation."""
-    return _item_allowed_here(
-        user=user, item=item, site=site, site_perms=(SitePerm.ACT,), perm=DelegationPerm.DECIDE
-    )
+def can_decide_item_here(*, user, item, site: Site, at=None) -> bool:
+    """May the user decide `item` at `site` (for a case accepted at `at`, default now)? A
+    clerk or chief representative there, and the catalogue's one rule says the hall decides
+    it (county.catalogue.selectors.delegation_decides: the cases app asks the same)."""
+    from county.catalogue.models import ItemVersion
+    from county.catalogue.selectors import delegation_decides
+
+    if not has_site_perm(user=user, site=site, perm=SitePerm.ACT):
+        return False
+    version = ItemVersion.objects.only("handling_type").get(item=item, number=item.current_version)
+    return delegation_decides(item=item, handling_type=version.handling_type, site=site, at=at)
 
 
 def roles_of(*, user) -> list[tuple[str, Role]]:
     """(site code, role) pairs the user holds, for display."""
     from permissions.models import RoleGroup
 
-    if not _active(user):
+    if not user_active(user):
         return []
     rows = RoleGroup.objects.filter(group__user=user.pk).values_list("site__code", "role")
     return [(code, Role(role)) for code, role in rows.order_by("site__path", "role")]

@@ -29,7 +29,7 @@ from permissions.access import (
     NOT_FOUND_MESSAGE,
     AccessDenied,
     AccessNotFound,
-    _active,
+    user_active,
     user_site_grants,
 )
 from permissions.roles import ROLES, SitePerm, TaskPerm
@@ -59,14 +59,14 @@ def _review_grant_q(user) -> Q:
 def part_queryset_for_user(*, user, queryset: QuerySet | None = None) -> QuerySet:
     part = _models()[0]
     qs = queryset if queryset is not None else part.objects.all()
-    if not _active(user):
+    if not user_active(user):
         return qs.none()
     ids = sorted(user_site_grants(user=user).view_site_ids)
     return qs.filter(Q(site_id__in=ids) | Q(lead_site_id__in=ids) | _review_grant_q(user))
 
 
 def can_give_opinion(*, user, part) -> bool:
-    if not _active(user):
+    if not user_active(user):
         return False
     from sites.registry.selectors import site_current
 
@@ -79,7 +79,7 @@ def can_give_opinion(*, user, part) -> bool:
 
 
 def can_reassign_part(*, user, part) -> bool:
-    if not _active(user) or part.case_id is None:
+    if not user_active(user) or part.case_id is None:
         return False
     grants = user_site_grants(user=user)
     return any(

@@ -59,7 +59,7 @@ def permissions_ensure(*, using: str = "default") -> None:
             )
 
 
-def _perm(model, codename: str) -> Permission:
+def perm_get(model, codename: str) -> Permission:
     ctype = ContentType.objects.get_for_model(model)
     try:
         return Permission.objects.get(content_type=ctype, codename=codename)
@@ -96,7 +96,7 @@ def role_group_get_or_create(*, site: Site, role: Role | str) -> Group:
 def role_group_sync(*, group: Group, site: Site, role: Role) -> None:
     """Make the group's grants equal what the role implies (after a change of roles.py)."""
     spec = ROLES[role]
-    want = {_perm(Site, str(p)).pk for p in spec.site_perms}
+    want = {perm_get(Site, str(p)).pk for p in spec.site_perms}
     have = SiteGroupObjectPermission.objects.filter(group=group, content_object=site)
     have.exclude(permission_id__in=want).delete()
     present = set(have.values_list("permission_id", flat=True))
@@ -199,7 +199,7 @@ def _delegation_grant(*, delegation, group: Group, role: Role) -> None:
     DelegationGroupObjectPermission.objects.bulk_create(
         [
             DelegationGroupObjectPermission(
-                group=group, content_object=delegation, permission=_perm(Delegation, str(c))
+                group=group, content_object=delegation, permission=perm_get(Delegation, str(c))
             )
             for c in codes
         ],
@@ -222,7 +222,7 @@ def delegation_grants_sync(*, delegation) -> None:
 
 def case_grants_for_owner(*, case) -> None:
     """Handling rights on a case belong to the handling groups of the site that owns it now."""
-    perm = _perm(type(case), CasePerm.HANDLE)
+    perm = perm_get(type(case), CasePerm.HANDLE)
     CaseGroupObjectPermission.objects.filter(content_object=case, permission=perm).delete()
     CaseGroupObjectPermission.objects.bulk_create(
         [
@@ -235,7 +235,7 @@ def case_grants_for_owner(*, case) -> None:
 
 def case_grants_for_clerk(*, case, old_clerk, new_clerk) -> None:
     """The assigned clerk holds a personal handling grant; the previous one loses it."""
-    perm = _perm(type(case), CasePerm.HANDLE)
+    perm = perm_get(type(case), CasePerm.HANDLE)
     if old_clerk is not None:
         CaseUserObjectPermission.objects.filter(
             content_object=case, permission=perm, user=old_clerk
@@ -248,7 +248,7 @@ def case_grants_for_clerk(*, case, old_clerk, new_clerk) -> None:
 
 def case_grants_owner_moved(*, case) -> None:
     """Ownership moved: the old site's groups and the assigned clerk lose handling rights."""
-    perm = _perm(type(case), CasePerm.HANDLE)
+    perm = perm_get(type(case), CasePerm.HANDLE)
     CaseUserObjectPermission.objects.filter(content_object=case, permission=perm).delete()
     case_grants_for_owner(case=case)
 
@@ -260,7 +260,7 @@ def case_grants_backfill(*, group: Group, site: Site) -> None:
 
     from sites.cases.models import Case
 
-    perm = _perm(Case, CasePerm.HANDLE)
+    perm = perm_get(Case, CasePerm.HANDLE)
     table = CaseGroupObjectPermission._meta.db_table
     case_table = Case._meta.db_table
     with connection.cursor() as cur:

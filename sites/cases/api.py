@@ -41,7 +41,7 @@ def _case(request, number: str, action=Action.VIEW):
     )
 
 
-def _detail(request, number: str) -> dict:
+def case_detail_data(request, number: str) -> dict:
     case = case_timeline(case_base()).get(number=number)
     return s.CaseDetailSerializer(case).data
 
@@ -78,7 +78,7 @@ class CaseList(generics.ListAPIView):
             raise access.AccessDenied(access.DENIED_MESSAGE)
         with domain_errors():
             case = services.case_submit(by=request.user, **data.validated_data)
-        return Response(_detail(request, case.number), status=status.HTTP_201_CREATED)
+        return Response(case_detail_data(request, case.number), status=status.HTTP_201_CREATED)
 
 
 @extend_schema(summary="办件详情(含时间线与计时)", responses=s.CaseDetailSerializer)
@@ -105,7 +105,7 @@ class CaseAction(APIView):
         with domain_errors():
             extra = self.perform(case=case, user=request.user, data=data.validated_data)
         extra = extra if isinstance(extra, dict) else {}
-        return Response({**_detail(request, number), **extra})
+        return Response({**case_detail_data(request, number), **extra})
 
 
 def action(summary: str, input_class, perform, responses=s.CaseDetailSerializer):

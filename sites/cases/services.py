@@ -7,22 +7,19 @@ and messages inside it: nothing is half-written.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from county.catalogue.models import Delegation, DelegationMode, HandlingType
+from county.catalogue.models import Delegation, HandlingType
 from county.catalogue.selectors import delegation_active, item_version_get
 from county.workdays.selectors import add_working_days
-from sites.cases import signals
-from sites.cases.clocks import case_clock_refresh
+from sites.cases import lifecycle, signals
 from sites.cases.identity import id_number_problem, phone_problem
 from sites.cases.models import (
-    OPEN_STATUSES,
     Case,
-    CaseEvent,
     CaseSequence,
     CaseStatus,
     ClockEntry,
@@ -30,59 +27,20 @@ from sites.cases.models import (
     LedgerKind,
     Outcome,
 )
-from sites.cases.outbound import event_publish
 from sites.cases.querycode import query_code_hash, query_code_new
 from sites.registry.models import Site, Tier, Window
 from sites.registry.selectors import site_current
 
-CLOCK_SKEW = timedelta(minutes=2)
 MAX_EXTENSION_DAYS = 30
 
 
 # ---------------------------------------------------------------- checks (no writes)
 
 
-def _when(at: datetime | None) -> datetime:
-    now = timezone.now()
-    if at is None:
-        return now
-    if timezone.is_naive(at):
-        raise ValidationError({"at": "时间须带时区。"})
-    if at > now + CLOCK_SKEW:
-        raise ValidationError({"at": "时间不能晚于当前时间。"})
-    return at
-
-
-def _check_owner(case: Case, here: Site) -> None:
-    if case.owner_site_id != here.id:
-        raise ValidationError({"case": f"办件 {case.number} 不由本站点办理，不能操作。"})
-
-
-def _check_status(case: Case, allowed: tuple, action: str) -> None:
-    if case.status not in allowed:
-        raise ValidationError(
-            {"status": f"办件当前状态为“{case.get_status_display()}”，不能{action}。"}
-        )
-
-
-def _text(value: str | None, field: str, what: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: f"请填写{what}。"})
-    return value[:500]
-
-
 def _names(value, field: str) -> list[str]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise ValidationError({field: "应为材料名称列表。"})
     return [v.strip() for v in value if v.strip()]
-
-
-def _actor_name(user) -> str:
-    if user is None:
-        return "系统"
-    staff = getattr(user, "staff", None)
-    return staff.name if staff else user.get_username()
 
 
 def _number_next(site: Site, at: datetime) -> str:
@@ -93,65 +51,10 @@ def _number_next(site: Site, at: datetime) -> str:
     return f"{site.code}-{day:%Y%m%d}-{row.last:04d}"
 
 
-def _record(
-    case: Case,
-    *,
-    type: str,
-    by,
-    here: Site,
-    at: datetime,
-    data: dict | None = None,
-    actor_name: str | None = None,
-):
-    """Refresh the clock, save the case and append one event; publish it (fan-in).
-
-    `actor_name`: the person when they acted at another hall (a part's opinion)."""
-    case_clock_refresh(case=case)
-    case.seq += 1
-    case.save()
-    event = CaseEvent.objects.create(
-        case=case,
-        seq=case.seq,
-        type=type,
-        at=at,
-        site=here,
-        actor=by,
-        actor_name=actor_name or _actor_name(by),
-        data=data or {},
-    )
-    event_publish(case=case, event=event, here=here)
-    return event
-
-
-def may_decide_here(case: Case, here: Site) -> bool:
-    """The county decides what it owns; a lower hall only under a decide delegation.
-
-    A withdrawn delegation still lets cases accepted before the withdrawal run to the end.
-    """
-    if here.tier == Tier.COUNTY:
-        return True
-    version = case.item_version
-    if version.handling_type == HandlingType.ESCALATED:
-        return False
-    when = case.accepted_at or timezone.now()
-    return (
-        Delegation.objects.filter(
-            item_id=version.item_id,
-            site=here,
-            mode=DelegationMode.DECIDE,
-            granted_at__lte=when,
-        )
-        .exclude(withdrawn_at__lt=when)
-        .exists()
-    )
-
-
-def _parts_cancel(case: Case, *, here: Site) -> None:
-    """A joint case that ends without a decision withdraws its open parts."""
-    if case.item_version.handling_type == HandlingType.JOINT:
-        from sites.joint.services import parts_cancel
-
-        parts_cancel(case=case, here=here)
+def _closed(case: Case, *, here: Site) -> None:
+    """A case that ends without a decision: its kind's hooks clean up (e.g. joint parts)."""
+    for hooks in lifecycle.hooks_for(case):
+        hooks.closed(case=case, here=here)
 
 
 # ---------------------------------------------------------------- intake
@@ -170,7 +73,7 @@ def case_submit(
     at: datetime | None = None,
 ) -> Case:
     """收件: a village agent files for a villager, or a clerk at a window."""
-    at = _when(at)
+    at = lifecycle.when(at)
     here = site_current()
     version = item_version_get(code=(item_code or "").strip())
     if version is None:
@@ -184,7 +87,7 @@ def case_submit(
                 else "该事项未下放到本站点，不能在此受理。"
             }
         )
-    name = _text(applicant_name, "applicant_name", "申请人姓名")
+    name = lifecycle.text_clean(applicant_name, "applicant_name", "申请人姓名")
     id_number = (applicant_id_number or "").strip().upper()
     problem = id_number_problem(id_number, today=timezone.localdate(at))
     if problem:
@@ -227,7 +130,7 @@ def case_submit(
         submitted_at=at,
     )
     data = {"materials": case.materials_received, "deferred": deferred}
-    _record(case, type=EventType.SUBMITTED, by=by, here=here, at=at, data=data)
+    lifecycle.event_record(case, type=EventType.SUBMITTED, by=by, here=here, at=at, data=data)
     signals.case_created.send(sender=Case, case=case)
     return case
 
@@ -240,11 +143,8 @@ def case_accept(
 
     A joint item (联办件) accepted where it is decided opens one part per co-department
     (sites.joint); `assignments` says where each goes ({dept: {site, window, reviewer}})."""
-    at = _when(at)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    here = site_current()
-    _check_owner(case, here)
-    _check_status(case, (CaseStatus.SUBMITTED,), "受理")
+    step = lifecycle.transition(case=case, action="accept", at=at)
+    case, here, at = step.case, step.here, step.at
     if at < case.submitted_at:
         raise ValidationError({"at": "受理时间不能早于收件时间。"})
     version = case.item_version
@@ -260,14 +160,15 @@ def case_accept(
     ClockEntry.objects.create(
         case=case, kind=LedgerKind.BUDGET, days=budget, start=timezone.localdate(at)
     )
-    _record(case, type=EventType.ACCEPTED, by=by, here=here, at=at, data={"budget_days": budget})
+    lifecycle.event_record(
+        case, type=EventType.ACCEPTED, by=by, here=here, at=at, data={"budget_days": budget}
+    )
     if old_clerk != by:
         signals.case_assigned.send(sender=Case, case=case, old_clerk=old_clerk, new_clerk=by)
-    if version.handling_type == HandlingType.JOINT and may_decide_here(case, here):
-        from sites.joint.services import parts_open
-
-        parts_open(case=case, by=by, at=at, assignments=assignments)
-    elif assignments:
+    used = False
+    for hooks in lifecycle.hooks_for(case):
+        used = hooks.accepted(case=case, by=by, here=here, at=at, assignments=assignments) or used
+    if assignments and not used:
         raise ValidationError({"assignments": "只有在牵头站点受理的联办件才分送协办部门。"})
     return code
 
@@ -275,15 +176,14 @@ def case_accept(
 @transaction.atomic
 def case_refuse(*, case: Case, by, reasons: str, at: datetime | None = None) -> Case:
     """不予受理, with the reasons written on the refusal notice."""
-    at = _when(at)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    here = site_current()
-    _check_owner(case, here)
-    _check_status(case, (CaseStatus.SUBMITTED,), "作出不予受理决定")
-    reasons = _text(reasons, "reasons", "不予受理的理由")
+    step = lifecycle.transition(case=case, action="refuse", at=at)
+    case, here, at = step.case, step.here, step.at
+    reasons = lifecycle.text_clean(reasons, "reasons", "不予受理的理由")
     case.status = CaseStatus.REFUSED
     case.closed_at = at
-    _record(case, type=EventType.REFUSED, by=by, here=here, at=at, data={"reasons": reasons})
+    lifecycle.event_record(
+        case, type=EventType.REFUSED, by=by, here=here, at=at, data={"reasons": reasons}
+    )
     return case
 
 
@@ -298,11 +198,8 @@ def case_supplement_request(
 
     A later request may only repeat items of the first one: the first notice must be complete.
     """
-    at = _when(at)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    here = site_current()
-    _check_owner(case, here)
-    _check_status(case, (CaseStatus.ACCEPTED,), "一次性告知补正")
+    step = lifecycle.transition(case=case, action="supplement", at=at)
+    case, here, at = step.case, step.here, step.at
     wanted = list(dict.fromkeys(_names(items, "items")))
     if not wanted:
         raise ValidationError({"items": "请列出需要补正的全部材料。"})
@@ -316,7 +213,7 @@ def case_supplement_request(
         case.supplement_items = wanted
     case.status = CaseStatus.SUSPENDED
     ClockEntry.objects.create(case=case, kind=LedgerKind.SUSPENSION, start=timezone.localdate(at))
-    _record(
+    lifecycle.event_record(
         case, type=EventType.SUPPLEMENT_REQUESTED, by=by, here=here, at=at, data={"items": wanted}
     )
     return case
@@ -325,11 +222,8 @@ def case_supplement_request(
 @transaction.atomic
 def case_supplement_complete(*, case: Case, by, at: datetime | None = None) -> Case:
     """补正材料齐全: the clock runs again from this day."""
-    at = _when(at)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    here = site_current()
-    _check_owner(case, here)
-    _check_status(case, (CaseStatus.SUSPENDED,), "登记补正材料齐全")
+    step = lifecycle.transition(case=case, action="supplement_complete", at=at)
+    case, here, at = step.case, step.here, step.at
     entry = ClockEntry.objects.get(case=case, kind=LedgerKind.SUSPENSION, end__isnull=True)
     day = timezone.localdate(at)
     if day < entry.start:
@@ -340,26 +234,23 @@ def case_supplement_complete(*, case: Case, by, at: datetime | None = None) -> C
     for name in case.supplement_items:
         if name not in case.materials_received:
             case.materials_received.append(name)
-    _record(case, type=EventType.SUPPLEMENT_COMPLETED, by=by, here=here, at=at)
+    lifecycle.event_record(case, type=EventType.SUPPLEMENT_COMPLETED, by=by, here=here, at=at)
     return case
 
 
 @transaction.atomic
 def case_extend(*, case: Case, by, days: int, reason: str, at: datetime | None = None) -> Case:
     """延期: more working days, always with a reason."""
-    at = _when(at)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    here = site_current()
-    _check_owner(case, here)
-    _check_status(case, (CaseStatus.ACCEPTED, CaseStatus.SUSPENDED), "延期")
+    step = lifecycle.transition(case=case, action="extend", at=at)
+    case, here, at = step.case, step.here, step.at
     if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
         raise ValidationError({"days": f"延期天数应为1至{MAX_EXTENSION_DAYS}个工作日。"})
-    reason = _text(reason, "reason", "延期理由")
+    reason = lifecycle.text_clean(reason, "reason", "延期理由")
     ClockEntry.objects.create(
         case=case, kind=LedgerKind.EXTENSION, days=days, start=timezone.localdate(at), reason=reason
     )
     data = {"days": days, "reason": reason}
-    _record(case, type=EventType.EXTENDED, by=by, here=here, at=at, data=data)
+    lifecycle.event_record(case, type=EventType.EXTENDED, by=by, here=here, at=at, data=data)
     return case
 
 
@@ -377,43 +268,34 @@ def case_decide(
 
     A joint case is concluded by countersign (集中会签): every part has an opinion (given
     or deemed), and any disagreement needs the lead's written `resolution`."""
-    at = _when(at)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    here = site_current()
-    _check_owner(case, here)
-    if case.status == CaseStatus.SUBMITTED:
-        raise ValidationError({"status": "办件尚未受理，不能办结。"})
-    _check_status(case, (CaseStatus.ACCEPTED,), "办结")
+    step = lifecycle.transition(case=case, action="decide", at=at)
+    case, here, at = step.case, step.here, step.at
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": "办理结果应为“准予”或“不予准予”。"})
-    if not may_decide_here(case, here):
+    if not lifecycle.may_decide(case, here):
         raise ValidationError({"case": "本站点无权对该事项作出决定，请上报上级。"})
     if outcome == Outcome.APPROVED and case.materials_deferred:
         names = "、".join(m["name"] for m in case.materials_deferred)
         raise ValidationError({"outcome": f"容缺材料尚未补齐，不能准予：{names}。"})
     if at < case.accepted_at:
         raise ValidationError({"at": "办结时间不能早于受理时间。"})
-    if case.item_version.handling_type == HandlingType.JOINT:
-        from sites.joint.services import countersign_check
-
-        data = countersign_check(case=case, outcome=outcome, resolution=resolution)
-        _record(case, type=EventType.COUNTERSIGNED, by=by, here=here, at=at, data=data)
+    for hooks in lifecycle.hooks_for(case):
+        hooks.before_decide(
+            case=case, by=by, here=here, at=at, outcome=outcome, resolution=resolution
+        )
     case.status = CaseStatus.CONCLUDED
     case.outcome = outcome
     case.concluded_at = case.closed_at = at
     data = {"outcome": outcome, "opinion": (opinion or "").strip()[:500]}
-    _record(case, type=EventType.DECIDED, by=by, here=here, at=at, data=data)
+    lifecycle.event_record(case, type=EventType.DECIDED, by=by, here=here, at=at, data=data)
     return case
 
 
 @transaction.atomic
 def case_materials_supply(*, case: Case, by, names: list[str], at: datetime | None = None) -> Case:
     """容缺材料补交: deferred materials arrive (they do not stop the clock)."""
-    at = _when(at)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    here = site_current()
-    _check_owner(case, here)
-    _check_status(case, OPEN_STATUSES, "补交容缺材料")
+    step = lifecycle.transition(case=case, action="materials", at=at)
+    case, here, at = step.case, step.here, step.at
     names = _names(names, "names")
     deferred = {m["name"] for m in case.materials_deferred}
     stray = [n for n in names if n not in deferred]
@@ -423,7 +305,9 @@ def case_materials_supply(*, case: Case, by, names: list[str], at: datetime | No
     case.materials_received = case.materials_received + names
     # Recorded as a supplement completion without a suspension: same meaning to a reader.
     data = {"deferred_supplied": names}
-    _record(case, type=EventType.SUPPLEMENT_COMPLETED, by=by, here=here, at=at, data=data)
+    lifecycle.event_record(
+        case, type=EventType.SUPPLEMENT_COMPLETED, by=by, here=here, at=at, data=data
+    )
     return case
 
 
@@ -432,31 +316,27 @@ def case_return(
     *, case: Case, by, reason: str, policy: str = "", at: datetime | None = None
 ) -> Case:
     """退办: not permitted by policy; the notice explains the policy line."""
-    at = _when(at)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    here = site_current()
-    _check_owner(case, here)
-    _check_status(case, (CaseStatus.SUBMITTED, CaseStatus.ACCEPTED), "退办")
-    reason = _text(reason, "reason", "退办理由")
+    step = lifecycle.transition(case=case, action="return", at=at)
+    case, here, at = step.case, step.here, step.at
+    reason = lifecycle.text_clean(reason, "reason", "退办理由")
     case.status = CaseStatus.RETURNED
     case.closed_at = at
-    _parts_cancel(case, here=here)
+    _closed(case, here=here)
     data = {"reason": reason, "policy": (policy or "").strip()[:500]}
-    _record(case, type=EventType.RETURNED, by=by, here=here, at=at, data=data)
+    lifecycle.event_record(case, type=EventType.RETURNED, by=by, here=here, at=at, data=data)
     return case
 
 
 @transaction.atomic
 def case_withdraw(*, case: Case, by, reason: str, at: datetime | None = None) -> Case:
     """撤回 at the applicant's request."""
-    at = _when(at)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    here = site_current()
-    _check_owner(case, here)
-    _check_status(case, OPEN_STATUSES, "撤回")
-    reason = _text(reason, "reason", "撤回原因")
+    step = lifecycle.transition(case=case, action="withdraw", at=at)
+    case, here, at = step.case, step.here, step.at
+    reason = lifecycle.text_clean(reason, "reason", "撤回原因")
     case.status = CaseStatus.WITHDRAWN
     case.closed_at = at
-    _parts_cancel(case, here=here)
-    _record(case, type=EventType.WITHDRAWN, by=by, here=here, at=at, data={"reason": reason})
+    _closed(case, here=here)
+    lifecycle.event_record(
+        case, type=EventType.WITHDRAWN, by=by, here=here, at=at, data={"reason": reason}
+    )
     return case

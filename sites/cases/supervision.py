@@ -16,12 +16,13 @@ from django.utils import timezone
 
 from county.workdays.clock import clock_read
 from county.workdays.selectors import calendar_current
+from sites.cases import lifecycle
 from sites.cases.clocks import clock_apply, clock_rule_warning_days, ledger_args
-from sites.cases.models import Case, CaseStatus, ClockEntry, ClockState, EventType
+from sites.cases.models import Case, ClockEntry, ClockState, EventType
 from sites.registry.selectors import site_current
 
 CLOCK_FIELDS = ["deadline", "deadline_provisional", "clock_state", "days_used", "days_left"]
-RUNNING = (CaseStatus.ACCEPTED, CaseStatus.SUSPENDED)
+RUNNING = lifecycle.RUNNING
 
 
 def case_clocks_refresh(*, today: date | None = None, chunk: int = 5000) -> dict:
@@ -80,8 +81,6 @@ def _store(dirty: list[Case]) -> None:
 
 def _overdue_record(ids: list[int], *, here, batch: int = 200) -> None:
     """One `overdue` event per newly overdue case (fans in to the county like any event)."""
-    from sites.cases.services import _record
-
     now = timezone.now()
     for start in range(0, len(ids), batch):
         with transaction.atomic():
@@ -89,4 +88,6 @@ def _overdue_record(ids: list[int], *, here, batch: int = 200) -> None:
                 if case.owner_site_id != here.id or case.status not in RUNNING:
                     continue  # moved or closed since the scan
                 data = {"deadline": case.deadline.isoformat() if case.deadline else None}
-                _record(case, type=EventType.OVERDUE, by=None, here=here, at=now, data=data)
+                lifecycle.event_record(
+                    case, type=EventType.OVERDUE, by=None, here=here, at=now, data=data
+                )

@@ -14,12 +14,10 @@ from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
 from county.catalogue.selectors import item_version_get
-from sites.cases import signals
-from sites.cases.models import Case, CaseEvent, CaseStatus, ClockEntry, EventType
+from sites.cases import lifecycle, signals
+from sites.cases.models import Case, CaseEvent, ClockEntry, EventType
 from sites.cases.outbound import ownership_send
-from sites.cases.services import _check_owner, _check_status, _record, _when
 from sites.registry.models import Site
-from sites.registry.selectors import site_current
 
 CASE_FIELDS = (
     "number",
@@ -76,7 +74,7 @@ def _move(case: Case, *, to: Site, by, here: Site, at: datetime, type: str, note
     old = case.owner_site
     case.owner_site = to
     data = {"from": here.code, "to": to.code, "note": (note or "").strip()[:500]}
-    _record(case, type=type, by=by, here=here, at=at, data=data)
+    lifecycle.event_record(case, type=type, by=by, here=here, at=at, data=data)
     signals.case_owner_changed.send(sender=Case, case=case, old_site=old, new_site=to)
     ownership_send(case=case, to_site=to, snapshot=case_snapshot(case))
     return case
@@ -85,11 +83,8 @@ def _move(case: Case, *, to: Site, by, here: Site, at: datetime, type: str, note
 @transaction.atomic
 def case_forward(*, case: Case, by, note: str = "", at: datetime | None = None) -> Case:
     """上报: the case goes to the parent hall, which owns it from now on."""
-    at = _when(at)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    here = site_current()
-    _check_owner(case, here)
-    _check_status(case, (CaseStatus.ACCEPTED,), "上报")
+    step = lifecycle.transition(case=case, action="forward", at=at)
+    case, here, at = step.case, step.here, step.at
     if here.parent_id is None:
         raise ValidationError({"case": "县政务服务中心没有上级站点，不能上报。"})
     if case.parts.exists():
@@ -101,13 +96,10 @@ def case_forward(*, case: Case, by, note: str = "", at: datetime | None = None) 
 @transaction.atomic
 def case_hand_back(*, case: Case, by, note: str = "", at: datetime | None = None) -> Case:
     """退回下级: the case goes back to the hall that forwarded it (e.g. to deliver the result)."""
-    at = _when(at)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    here = site_current()
-    _check_owner(case, here)
+    step = lifecycle.transition(case=case, action="hand_back", at=at)
+    case, here, at = step.case, step.here, step.at
     if not case.route:
         raise ValidationError({"case": "该办件不是由下级上报的，无处退回。"})
-    _check_status(case, (CaseStatus.ACCEPTED, CaseStatus.CONCLUDED), "退回下级")
     to = Site.objects.get(code=case.route[-1])
     case.route = case.route[:-1]
     return _move(case, to=to, by=by, here=here, at=at, type=EventType.HANDED_BACK, note=note)

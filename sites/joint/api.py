@@ -12,7 +12,7 @@ from permissions import access
 from permissions.joint_access import PartAction, access_part, can_view_stalled
 from permissions.rest import IsStaff
 from permissions.roles import Action
-from sites.cases.api import _detail, domain_errors
+from sites.cases.api import case_detail_data, domain_errors
 from sites.cases.selectors import case_base
 from sites.cases.serializers import CaseDetailSerializer
 from sites.joint import serializers as s
@@ -122,7 +122,7 @@ class CasePartsOpen(APIView):
         data.is_valid(raise_exception=True)
         with domain_errors():
             parts_open_here(case=case, by=request.user, **data.validated_data)
-        return Response(_detail(request, number))
+        return Response(case_detail_data(request, number))
 
 
 @extend_schema(
@@ -137,4 +137,4 @@ class CaseCountersign(APIView):
         data.is_valid(raise_exception=True)
         with domain_errors():
             case_countersign(case=case, by=request.user, **data.validated_data)
-        return Response(_detail(request, number))
+        return Response(case_detail_data(request, number))

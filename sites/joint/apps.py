@@ -7,4 +7,9 @@ class JointConfig(AppConfig):
     verbose_name = "联审联办"
 
     def ready(self) -> None:
+        from county.catalogue.models import HandlingType
+        from sites.cases.lifecycle import hooks_register
         from sites.joint import receivers  # noqa: F401  (connects signal receivers)
+        from sites.joint.hooks import JointHooks
+
+        hooks_register(HandlingType.JOINT, JointHooks())

@@ -15,13 +15,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from sites.cases import lifecycle
 from sites.cases.models import Case, EventType
-from sites.cases.services import _check_owner, _check_status, _record, _text, _when
 from sites.joint import outbound
 from sites.joint.clock import joint_rule, part_clock_set
 from sites.joint.models import Part, PartState
-from sites.joint.services import RUNNING, _actor, _grants, assignee_clean
-from sites.joint.snapshot import assignee, part_snapshot
+from sites.joint.services import assignee_clean, part_grants_refresh
+from sites.joint.snapshot import assignee, part_event_data
 from sites.registry.models import Department
 from sites.registry.selectors import site_current
 
@@ -38,7 +38,7 @@ def part_reassign(
     reviewer: str | None = None,
     at: datetime | None = None,
 ) -> Part:
-    at = _when(at)
+    at = lifecycle.when(at)
     part = (
         Part.objects.select_for_update()
         .select_related("site", "department", "lead_site")
@@ -48,8 +48,8 @@ def part_reassign(
     if part.case_id is None or part.lead_site_id != here.id:
         raise ValidationError({"part": "改派须在牵头站点进行。"})
     case = Case.objects.select_for_update().select_related("item_version").get(pk=part.case_id)
-    _check_owner(case, here)
-    _check_status(case, RUNNING, "改派联办环节")
+    lifecycle.owner_check(case, here)
+    lifecycle.status_check(case, "reassign")
     if part.state in (PartState.ANSWERED, PartState.DEEMED):
         when = timezone.localtime(part.answered_at).strftime("%Y-%m-%d %H:%M")
         raise ValidationError(
@@ -60,7 +60,7 @@ def part_reassign(
         )
     if part.state != PartState.OPEN:
         raise ValidationError({"part": f"该环节已“{part.get_state_display()}”，不能改派。"})
-    reason = _text(reason, "reason", "改派理由")
+    reason = lifecycle.text_clean(reason, "reason", "改派理由")
 
     dept = part.department
     if department:
@@ -95,7 +95,7 @@ def part_reassign(
     part.generation += 1
     move = {
         "at": at.isoformat(),
-        "by": _actor(by),
+        "by": lifecycle.person_name(by),
         "reason": reason,
         "restart": restart,
         "from": before,
@@ -103,7 +103,7 @@ def part_reassign(
     }
     part.reassignments = [*part.reassignments, move]
     part.save()
-    _grants(part)  # the old assignee's grants go, the new one's come (when it is here)
+    part_grants_refresh(part)  # the old assignee's grants go, the new one's come (when it is here)
     if old_site.pk != here.id and old_site.pk != new_site.pk:
         outbound.part_withdraw_send(
             part=part,
@@ -114,6 +114,6 @@ def part_reassign(
         )
     if new_site.pk != here.id:
         outbound.part_send(part=part)
-    data = {"part": part_snapshot(part), "reassignment": move}
-    _record(case, type=EventType.PART_REASSIGNED, by=by, here=here, at=at, data=data)
+    data = {"part": part_event_data(part), "reassignment": move}
+    lifecycle.event_record(case, type=EventType.PART_REASSIGNED, by=by, here=here, at=at, data=data)
     return part

@@ -13,16 +13,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from sites.cases.models import Case, CaseStatus, EventType
-from sites.cases.services import _check_owner, _check_status, _record, _when
+from permissions.joint_access import part_grants_sync
+from sites.cases import lifecycle
+from sites.cases.models import Case, EventType
+from sites.cases.services import case_decide
 from sites.joint import outbound
 from sites.joint.clock import joint_rule, part_clock_set
 from sites.joint.models import DONE_STATES, Opinion, Part, PartState, WindowDeduction
-from sites.joint.snapshot import part_snapshot
+from sites.joint.snapshot import part_event_data
 from sites.registry.models import Site
 from sites.registry.selectors import site_current
 
-RUNNING = (CaseStatus.ACCEPTED, CaseStatus.SUSPENDED)
+RUNNING = lifecycle.RUNNING
 MAX_MATERIALS = 20
 
 
@@ -30,9 +32,8 @@ def part_key(number: str, department_code: str) -> str:
     return f"{number}:{department_code}"
 
 
-def _grants(part: Part) -> None:
-    from permissions.joint_access import part_grants_sync
-
+def part_grants_refresh(part: Part) -> None:
+    """Who may act on the part follows its state and assignee (permissions decides)."""
     part_grants_sync(part=part)
 
 
@@ -97,12 +98,12 @@ def parts_open(*, case: Case, by, at: datetime, assignments: dict | None = None)
         )
         part_clock_set(part, start=timezone.localdate(at), budget=budget)
         part.save()
-        _grants(part)
+        part_grants_refresh(part)
         if site != here:
             outbound.part_send(part=part)
         parts.append(part)
-    data = {"parts": [part_snapshot(p) for p in parts]}
-    _record(case, type=EventType.PARTS_OPENED, by=by, here=here, at=at, data=data)
+    data = {"parts": [part_event_data(p) for p in parts]}
+    lifecycle.event_record(case, type=EventType.PARTS_OPENED, by=by, here=here, at=at, data=data)
     return parts
 
 
@@ -111,16 +112,11 @@ def parts_open_here(
     *, case: Case, by, assignments: dict | None = None, at: datetime | None = None
 ) -> list[Part]:
     """联办分送 for a joint case that reached the deciding hall already accepted (上报)."""
-    from sites.cases.services import may_decide_here
-
-    at = _when(at)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    here = site_current()
-    _check_owner(case, here)
-    _check_status(case, (CaseStatus.ACCEPTED,), "分送协办部门")
+    step = lifecycle.transition(case=case, action="parts_open", at=at)
+    case, here, at = step.case, step.here, step.at
     if case.item_version.handling_type != "joint":
         raise ValidationError({"case": "该办件不是联办件。"})
-    if not may_decide_here(case, here):
+    if not lifecycle.may_decide(case, here):
         raise ValidationError({"case": "联办件由有权办结的牵头站点分送，本站点请上报。"})
     return parts_open(case=case, by=by, at=at, assignments=assignments)
 
@@ -143,12 +139,6 @@ def opinion_clean(*, opinion: str, reasons: str, materials) -> tuple[str, str, l
     return opinion, reasons, materials
 
 
-def _actor(by) -> str:
-    from sites.cases.services import _actor_name
-
-    return _actor_name(by)
-
-
 @transaction.atomic
 def part_opinion_give(
     *,
@@ -160,7 +150,7 @@ def part_opinion_give(
     at: datetime | None = None,
 ) -> Part:
     """部门意见 at the part's hall: recorded at once at the lead, else sent back to it."""
-    at = _when(at)
+    at = lifecycle.when(at)
     part = Part.objects.select_for_update().select_related("site", "lead_site").get(pk=part.pk)
     here = site_current()
     if part.site_id != here.id:
@@ -173,22 +163,22 @@ def part_opinion_give(
         opinion=opinion, reasons=reasons, materials=materials
     )
     part.opinion, part.reasons, part.opinion_materials = opinion, reasons, materials
-    part.answered_at, part.answered_by = at, _actor(by)
+    part.answered_at, part.answered_by = at, lifecycle.person_name(by)
     part.state = PartState.ANSWERED
     if part.case_id is None:  # a working copy: the lead decides what the answer counts for
         part.save()
         outbound.opinion_send(part=part)
         return part
     case = Case.objects.select_for_update().get(pk=part.case_id)
-    _check_status(case, RUNNING, "接收部门意见")
+    lifecycle.status_check(case, "opinion")
     part.save()
     _opinion_record(part, case=case, by=by, here=here, at=at)
     return part
 
 
 def _opinion_record(part: Part, *, case: Case, by, here: Site, at: datetime, actor_name=None):
-    data = {"part": part_snapshot(part)}
-    _record(
+    data = {"part": part_event_data(part)}
+    lifecycle.event_record(
         case,
         type=EventType.OPINION_GIVEN,
         by=by,
@@ -289,7 +279,7 @@ def part_deem(*, part: Part, at: datetime | None = None) -> Part | None:
             "at": at,
         },
     )
-    _grants(part)
+    part_grants_refresh(part)
     if part.site_id != here.id:
         outbound.part_withdraw_send(
             part=part,
@@ -298,8 +288,10 @@ def part_deem(*, part: Part, at: datetime | None = None) -> Part | None:
             state=PartState.DEEMED,
             note=part.reasons,
         )
-    data = {"part": part_snapshot(part), "points": points}
-    _record(case, type=EventType.DEEMED_CONSENT, by=None, here=here, at=at, data=data)
+    data = {"part": part_event_data(part), "points": points}
+    lifecycle.event_record(
+        case, type=EventType.DEEMED_CONSENT, by=None, here=here, at=at, data=data
+    )
     return part
 
 
@@ -312,7 +304,7 @@ def parts_cancel(*, case: Case, here: Site) -> int:
     for part in case.parts.select_for_update().select_related("site").filter(state=PartState.OPEN):
         part.state = PartState.CANCELLED
         part.save(update_fields=["state"])
-        _grants(part)
+        part_grants_refresh(part)
         if part.site_id != here.id:
             outbound.part_withdraw_send(
                 part=part,
@@ -336,8 +328,6 @@ def case_countersign(
     at: datetime | None = None,
 ) -> Case:
     """集中会签 at the lead window: concludes a joint case (case_decide checks the parts)."""
-    from sites.cases.services import case_decide
-
     if case.item_version.handling_type != "joint":
         raise ValidationError({"case": "该办件不是联办件，请直接办结。"})
     return case_decide(

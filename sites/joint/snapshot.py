@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sites.cases.identity import mask_name
 from sites.joint.models import Part
 
 
@@ -40,3 +41,9 @@ def part_snapshot(part: Part) -> dict:
         "deemed_points": part.deemed_points,
         "reassignments": part.reassignments,
     }
+
+
+def part_event_data(part: Part) -> dict:
+    """The part as the case timeline records it: the applicant's name masked, as in the
+    case detail (the full name travels only to the part's hall, which reviews the case)."""
+    return {**part_snapshot(part), "applicant_name": mask_name(part.applicant_name)}

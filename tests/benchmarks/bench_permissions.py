@@ -155,7 +155,7 @@ def _load_cases(opts: dict, sites) -> None:
     from county.catalogue.models import ItemVersion
     from permissions.models import CaseGroupObjectPermission, RoleGroup
     from permissions.roles import ROLES, CasePerm
-    from permissions.services import _perm
+    from permissions.services import perm_get
     from sites.cases.models import Case
 
     have = Case.objects.count()
@@ -171,7 +171,7 @@ def _load_cases(opts: dict, sites) -> None:
         cur.execute(sql, params)
         print(f"== {opts['cases']} cases in {time.perf_counter() - start:.1f}s", flush=True)
         handling = [r.value for r, s in ROLES.items() if s.handles_cases]
-        perm = _perm(Case, CasePerm.HANDLE)
+        perm = perm_get(Case, CasePerm.HANDLE)
         cur.execute(
             f"INSERT INTO {CaseGroupObjectPermission._meta.db_table} "
             "(permission_id, group_id, content_object_id) "

@@ -131,12 +131,12 @@ def test_an_overlong_document_is_refused(tree, client):
 
 
 def test_the_same_document_is_validated_once(tree, client):
-    from county.graph.views import _checked
+    from county.graph.views import query_checked
 
-    _checked.cache_clear()
+    query_checked.cache_clear()
     for _ in range(3):
         assert gql(client, "{ sites { code } }")[0] == 200
-    info = _checked.cache_info()
+    info = query_checked.cache_info()
     assert (info.misses, info.hits) == (1, 2)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import F, QuerySet
+from django.utils import timezone
 
-from county.catalogue.models import Delegation, Item, ItemVersion
-from sites.registry.models import Site
+from county.catalogue.models import Delegation, DelegationMode, HandlingType, Item, ItemVersion
+from sites.registry.models import Site, Tier
 
 
 def item_current_versions() -> QuerySet[ItemVersion]:
@@ -45,3 +46,22 @@ def delegation_list(*, site: Site | None = None, active_only: bool = False) -> Q
 
 def delegation_active(*, item: Item, site: Site) -> Delegation | None:
     return delegation_list(site=site, active_only=True).filter(item=item).first()
+
+
+def delegation_decides(*, item: Item, handling_type: str, site: Site, at=None) -> bool:
+    """The one rule for who decides an item (受理并办结): the county decides what it holds;
+    上报件 are never decided below the county; elsewhere only under a decide delegation
+    granted by `at` (the case's acceptance; now for a new case) and not withdrawn before
+    it — cases accepted before a withdrawal run to the end, new ones are refused."""
+    if site.tier == Tier.COUNTY:
+        return True
+    if handling_type == HandlingType.ESCALATED:
+        return False
+    at = at or timezone.now()
+    return (
+        Delegation.objects.filter(
+            item=item, site=site, mode=DelegationMode.DECIDE, granted_at__lte=at
+        )
+        .exclude(withdrawn_at__lt=at)
+        .exists()
+    )

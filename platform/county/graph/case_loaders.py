@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 
 from county.catalogue.models import ItemVersion
-from county.graph.loaders import _cache
+from county.graph.loaders import request_cache
 from county.readmodel.models import CaseFact
 
 
 def page_numbers(info, records) -> None:
     """Remember which cases are on the page being resolved."""
-    _cache(info)["case_numbers"] = [r.number for r in records]
-    _cache(info)["case_items"] = {(r.item_code, r.item_version) for r in records}
+    request_cache(info)["case_numbers"] = [r.number for r in records]
+    request_cache(info)["case_items"] = {(r.item_code, r.item_version) for r in records}
 
 
 def facts_for(info, number: str) -> list[CaseFact]:
-    cache = _cache(info)
+    cache = request_cache(info)
     if "facts" not in cache:
         numbers = cache.get("case_numbers") or [number]
         grouped: dict[str, list[CaseFact]] = defaultdict(list)
@@ -29,7 +29,7 @@ def facts_for(info, number: str) -> list[CaseFact]:
 
 
 def item_version_for(info, code: str, number: int) -> ItemVersion | None:
-    cache = _cache(info)
+    cache = request_cache(info)
     if "item_versions" not in cache:
         keys = cache.get("case_items") or {(code, number)}
         codes = {c for c, _ in keys}

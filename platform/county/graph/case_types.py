@@ -7,17 +7,10 @@ from django.utils import timezone
 
 from county.graph.case_loaders import facts_for, item_version_for
 from county.graph.catalogue_types import ItemVersionType, SiteType
-from county.graph.loaders import calendar, sites_by_code
+from county.graph.loaders import calendar, choice_label, sites_by_code
 from sites.cases.models import CaseStatus, ClockState, EventType, Outcome
 
 OPEN = {CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.SUSPENDED}
-
-
-def _label(choices, value: str) -> str:
-    try:
-        return choices(value).label
-    except ValueError:
-        return value
 
 
 class ClockType(graphene.ObjectType):
@@ -77,10 +70,10 @@ class CaseType(graphene.ObjectType):
         return parts_for(info, self.number)
 
     def resolve_status_label(self, info):
-        return _label(CaseStatus, self.status)
+        return choice_label(CaseStatus, self.status)
 
     def resolve_outcome(self, info):
-        return _label(Outcome, self.outcome) if self.outcome else None
+        return choice_label(Outcome, self.outcome) if self.outcome else None
 
     def resolve_item(self, info):
         return CaseItemType(code=self.item_code, name=self.item_name, version=self.item_version)
@@ -110,7 +103,7 @@ class CaseType(graphene.ObjectType):
             days_used=self.days_used,
             days_left=left,
             state=self.clock_state,
-            state_label=_label(ClockState, self.clock_state),
+            state_label=choice_label(ClockState, self.clock_state),
         )
 
     def resolve_timeline(self, info):
@@ -119,7 +112,7 @@ class CaseType(graphene.ObjectType):
             TimelineEntryType(
                 seq=f.seq,
                 type=f.type,
-                label=_label(EventType, f.type),
+                label=choice_label(EventType, f.type),
                 at=f.at,
                 site=sites.get(f.site_code),
                 actor=f.actor,

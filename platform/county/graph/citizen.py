@@ -11,7 +11,7 @@ import graphene
 from django.utils import timezone
 from graphql import GraphQLError
 
-from county.graph.case_types import _label
+from county.graph.loaders import choice_label
 from county.readmodel.models import CaseFact, CaseRecord
 from permissions.auth import client_address
 from permissions.citizen import NO_ANSWER, TOO_MANY, citizen_rate_limit
@@ -64,7 +64,7 @@ def case_status_answer(record: CaseRecord) -> CaseStatusType:
     owner = sites.get(record.owner_site)
     steps = [
         PublicStepType(
-            label=_label(EventType, f.type),
+            label=choice_label(EventType, f.type),
             at=f.at,
             hall=sites[f.site_code].name if f.site_code in sites else f.site_code,
         )
@@ -74,8 +74,8 @@ def case_status_answer(record: CaseRecord) -> CaseStatusType:
     return CaseStatusType(
         number=record.number,
         item_name=record.item_name,
-        status_label=_label(CaseStatus, record.status),
-        outcome_label=_label(Outcome, record.outcome) if record.outcome else None,
+        status_label=choice_label(CaseStatus, record.status),
+        outcome_label=choice_label(Outcome, record.outcome) if record.outcome else None,
         hall=owner.name if owner else record.owner_site,
         hall_tier=owner.get_tier_display() if owner else "",
         accepted_on=timezone.localdate(record.accepted_at) if record.accepted_at else None,

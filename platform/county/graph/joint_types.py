@@ -12,21 +12,14 @@ import graphene
 from django.utils import timezone
 
 from county.graph.catalogue_types import SiteType
-from county.graph.loaders import _cache, calendar, sites_by_code
+from county.graph.loaders import calendar, choice_label, request_cache, sites_by_code
 from sites.joint.models import Opinion, PartRecord, PartState
 
 STALLED_MAX = 200
 
 
-def _label(choices, value: str) -> str:
-    try:
-        return choices(value).label if value else ""
-    except ValueError:
-        return value
-
-
 def _departments(info) -> dict:
-    cache = _cache(info)
+    cache = request_cache(info)
     if "departments" not in cache:
         from sites.registry.models import Department
 
@@ -36,7 +29,7 @@ def _departments(info) -> dict:
 
 def parts_for(info, number: str) -> list[PartRecord]:
     """Parts of every case on the page in one query (or of one case looked up alone)."""
-    cache = _cache(info)
+    cache = request_cache(info)
     if "parts" not in cache:
         numbers = cache.get("case_numbers") or [number]
         grouped: dict[str, list[PartRecord]] = defaultdict(list)
@@ -118,7 +111,7 @@ class PartType(graphene.ObjectType):
         )
 
     def resolve_state_label(self, info):
-        return _label(PartState, self.state)
+        return choice_label(PartState, self.state)
 
     def resolve_deemed(self, info):
         return self.state == PartState.DEEMED
@@ -127,7 +120,7 @@ class PartType(graphene.ObjectType):
         return self.opinion or None
 
     def resolve_opinion_label(self, info):
-        return _label(Opinion, self.opinion) or None
+        return choice_label(Opinion, self.opinion) or None
 
     def resolve_days_left(self, info):
         if self.state != PartState.OPEN:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from sites.registry.models import Site
 
 
-def _cache(info) -> dict:
+def choice_label(choices, value: str) -> str:
+    """The Chinese label of a choice value; the value itself when unknown, "" when empty."""
+    try:
+        return choices(value).label if value else ""
+    except ValueError:
+        return value
+
+
+def request_cache(info) -> dict:
     request = info.context
     if not hasattr(request, "_graph_cache"):
         request._graph_cache = {}
@@ -14,14 +22,14 @@ def _cache(info) -> dict:
 
 def sites_by_id(info) -> dict[int, Site]:
     """Every site, loaded once per request (a county has hundreds, not millions)."""
-    cache = _cache(info)
+    cache = request_cache(info)
     if "sites" not in cache:
         cache["sites"] = {s.pk: s for s in Site.objects.all()}
     return cache["sites"]
 
 
 def site_children(info) -> dict[int, list[Site]]:
-    cache = _cache(info)
+    cache = request_cache(info)
     if "children" not in cache:
         children: dict[int, list[Site]] = {}
         for site in sorted(sites_by_id(info).values(), key=lambda s: s.path):
@@ -31,7 +39,7 @@ def site_children(info) -> dict[int, list[Site]]:
 
 
 def sites_by_code(info) -> dict[str, Site]:
-    cache = _cache(info)
+    cache = request_cache(info)
     if "site_codes" not in cache:
         cache["site_codes"] = {s.code: s for s in sites_by_id(info).values()}
     return cache["site_codes"]
@@ -39,7 +47,7 @@ def sites_by_code(info) -> dict[str, Site]:
 
 def calendar(info):
     """The working-day calendar, checked once per request."""
-    cache = _cache(info)
+    cache = request_cache(info)
     if "calendar" not in cache:
         from county.workdays.selectors import calendar_current
 
@@ -59,7 +67,7 @@ def site_statistics(info, *, since=None, until=None) -> dict[str, dict]:
         SitePerm.VIEW_CASES
     ):
         raise GraphQLError("统计数据仅对有查看办件权限的工作人员开放。")
-    cache = _cache(info)
+    cache = request_cache(info)
     key = ("statistics", since, until)
     if key not in cache:
         rows = statistics(by_item=False, since=since, until=until)

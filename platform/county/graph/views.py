@@ -22,7 +22,7 @@ RULES = validation_rules()
 
 
 @lru_cache(maxsize=512)
-def _checked(query: str):
+def query_checked(query: str):
     """(document, errors) for a query text; the schema and rules never change at run time."""
     try:
         document = parse(query)
@@ -49,7 +49,7 @@ class HallGraphQLView(GraphQLView):
             return ExecutionResult(
                 errors=[GraphQLError(f"查询过长(上限 {MAX_QUERY_CHARS} 字符)。")]
             )
-        document, errors = _checked(query)
+        document, errors = query_checked(query)
         if errors:
             return ExecutionResult(data=None, errors=errors)
         try:
