@@ -304,3 +304,14 @@ def test_an_opinion_from_a_hall_that_never_had_the_part_is_refused(lead_clerk):
                 "answered_by": "冒充",
             },
         )
+
+
+def test_the_timeline_masks_the_applicant_of_each_part(lead_clerk):
+    # given a joint case accepted at the lead window
+    case = joint_case(by=lead_clerk, assignments=SPREAD)
+    # then the parts_opened event carries the name masked, as the case detail shows it
+    opened = case.events.get(type=EventType.PARTS_OPENED)
+    names = {p["applicant_name"] for p in opened.data["parts"]}
+    assert names == {"李*"}, names
+    # while the part's own hall receives the full name it reviews
+    assert {m["payload"]["applicant_name"] for m in sent("joint.part.assign")} == {"李四"}
