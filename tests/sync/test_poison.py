@@ -8,6 +8,8 @@ import json
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sync.inbox import inbox_apply
 from sync.models import QuarantinedMessage
@@ -98,3 +100,65 @@ def test_a_well_formed_case_event_is_not_refused_by_its_schema():
 
     payload = json.loads(case_event())["payload"]
     payload_check(EVENT, payload)  # raises Reject if the schema refused a real event
+
+
+# -- generated bodies: whatever comes, one outcome each and the queue moves on ------------
+
+GENERATED = settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=80),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=25,
+)
+TYPES = [
+    appliers.EVENT,
+    appliers.NOTE,
+    "case.event",
+    "case.transfer",
+    "joint.part.assign",
+    "joint.part.opinion",
+    "no.such.type",
+]
+
+
+def _one_outcome_each(body: bytes) -> None:
+    result = _apply_then_good(body, 7)
+    outcomes = result.applied + result.duplicate + result.held + len(result.quarantined)
+    assert outcomes == 2, result
+    assert all(result.quarantined), result  # every refusal says why
+
+
+@GENERATED
+@given(st.binary(max_size=3000))
+def test_random_bytes(body):
+    _one_outcome_each(body)
+
+
+@GENERATED
+@given(JSON)
+def test_random_json(value):
+    _one_outcome_each(json.dumps(value).encode())
+
+
+@GENERATED
+@given(
+    type=st.sampled_from(TYPES),
+    dest=st.sampled_from(["county", "t-huangtan", "v-shiqiao"]),
+    aggregate=st.sampled_from(["", "V-2026-0001", "V" * 80]),
+    seq=st.integers(min_value=1, max_value=3),
+    payload=st.dictionaries(st.sampled_from(["n", "text", "number", "at", "key"]), JSON)
+    | st.dictionaries(st.text(max_size=10), JSON, max_size=6),
+)
+def test_random_validly_signed_payloads(type, dest, aggregate, seq, payload):
+    data = envelope_dict(
+        origin="v-shiqiao", dest=dest, type=type, aggregate=aggregate, seq=seq if aggregate else 0
+    )
+    _one_outcome_each(signed(data | {"payload": payload}).encode())
