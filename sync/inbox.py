@@ -394,14 +394,19 @@ def _known(envs: list[Envelope]) -> set[tuple[str, str]]:
     return {(o, str(i)) for o, i in rows}
 
 
-def inbox_apply(*, bodies: list[bytes]) -> BatchResult:
+def inbox_apply(*, bodies: list[bytes], refused: dict[int, str] | None = None) -> BatchResult:
     """Apply a batch of received bodies in one transaction; returns what happened.
 
     Each body is parsed and verified once. The fast pass calls handlers directly (batch
     forms where registered); if any handler fails, the transaction is rolled back and the
     batch redone with a savepoint per message, so a bad message is quarantined alone.
+    `refused`: index → reason for bodies the transport already refused (too big to read).
     """
-    parsed = [(body, _parse(body)) for body in bodies]
+    refused = refused or {}
+    parsed = [
+        (body, Reject(refused[i]) if i in refused else _parse(body))
+        for i, body in enumerate(bodies)
+    ]
     for careful in (False, True):
         try:
             return _run(parsed, careful=careful)
