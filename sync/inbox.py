@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -32,11 +32,11 @@ COUNTY = "county"
 QUARANTINE_KEEP = 64_000  # bytes of a refused body kept for inspection
 
 
-# What one message's values can make the database refuse (a NOT NULL or length violation;
-# psycopg refuses NUL in text with ValueError before sending). Other database errors are
-# faults of this node (connection, deadlock, schema): crash-only, the broker redelivers,
-# and the queue's delivery limit dead-letters a body that keeps failing.
-MESSAGE_ERRORS = (DataError, IntegrityError, ValueError)
+# What the database refuses of one statement (NOT NULL, a length, a value psycopg cannot
+# adapt or PostgreSQL cannot hold) is the message's fault: quarantined. A lost connection,
+# a deadlock or a serialization failure (OperationalError) is this node's: crash-only, the
+# broker redelivers, and the queue's delivery limit dead-letters a body that keeps failing.
+NODE_ERRORS = (OperationalError, InterfaceError)
 
 
 class _Redo(Exception):
@@ -149,7 +149,9 @@ class _Batch:
             # is undone alone and the batch goes on.
             with transaction.atomic():
                 self._route(env, body)
-        except MESSAGE_ERRORS as exc:
+        except NODE_ERRORS:
+            raise
+        except (DatabaseError, ValueError) as exc:
             self._refuse(body, f"database refused: {type(exc).__name__}: {exc}")
             self._rollback_chain(env, None)
 
@@ -221,10 +223,8 @@ class _Batch:
                 self._refuse(body, exc.reason)
                 self._rollback_chain(env, state)
                 return
-            except MESSAGE_ERRORS:
-                raise  # to the message's savepoint (take), which quarantines it
             except DatabaseError:
-                raise
+                raise  # to the message's savepoint (_guarded), which tells whose fault
             except Exception as exc:  # a poison message must not stop the consumer
                 self._refuse(body, f"handler failed: {type(exc).__name__}: {exc}")
                 self._rollback_chain(env, state)

@@ -67,6 +67,7 @@ def test_a_deeply_nested_body_does_not_reach_the_recursion_limit():
         # longer than varchar(8): only PostgreSQL enforces it
         ("x" * 9, "database refused: DataError" if PG else None),
         ("a\x00b", "malformed: NUL"),  # never reaches PostgreSQL text
+        ({"a": 1}, "database refused:"),  # no adapter for a dict: refused before sending
         ("fine", None),
     ],
 )
