@@ -127,7 +127,15 @@ class DurableFilesystemChannel(filesystem.Channel):
             size = os.stat(target).st_size
             if size > file_limit():
                 # Not read at all: memory stays flat whatever was dropped in the folder.
-                return {"body": "", "headers": {"x-fs-file": target, TOO_BIG: size}}
+                return {
+                    "body": "",
+                    "headers": {"x-fs-file": target, TOO_BIG: size},
+                    "properties": {
+                        "delivery_tag": self._next_delivery_tag(),
+                        "delivery_info": {"exchange": "", "routing_key": queue},
+                        "body_encoding": "utf-8",
+                    },
+                }
             with open(target, "rb") as f:
                 payload = filesystem.loads(filesystem.bytes_to_str(f.read()))
             payload.setdefault("headers", {})["x-fs-file"] = target
