@@ -70,20 +70,22 @@ class Bool:
             raise Invalid(where, "不是布尔值")
 
 
+def _iso(value, where: str, parse, what: str):
+    if not isinstance(value, str):
+        raise Invalid(where, f"不是{what}")
+    try:
+        return parse(value)
+    except ValueError:
+        raise Invalid(where, f"不是 ISO {what}") from None
+
+
 @dataclass(frozen=True)
 class DateTime:
     required: bool = True
     null: bool = False
 
     def check(self, value, where: str) -> None:
-        if not isinstance(value, str):
-            raise Invalid(where, "不是时间")
-        _no_nul(value, where)
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            raise Invalid(where, "不是 ISO 时间") from None
-        if parsed.tzinfo is None:
+        if _iso(value, where, datetime.fromisoformat, "时间").tzinfo is None:
             raise Invalid(where, "时间缺少时区")
 
 
@@ -93,12 +95,7 @@ class Date:
     null: bool = False
 
     def check(self, value, where: str) -> None:
-        if not isinstance(value, str):
-            raise Invalid(where, "不是日期")
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            raise Invalid(where, "不是 ISO 日期") from None
+        _iso(value, where, date.fromisoformat, "日期")
 
 
 @dataclass(frozen=True)

@@ -163,3 +163,25 @@ def test_random_validly_signed_payloads(type, dest, aggregate, seq, payload):
         origin="v-shiqiao", dest=dest, type=type, aggregate=aggregate, seq=seq if aggregate else 0
     )
     _one_outcome_each(signed(data | {"payload": payload}).encode())
+
+
+@pytest.mark.parametrize(
+    ("changes", "where"),
+    [
+        ({"at": "2026-13-01T00:00:00+00:00"}, "payload.at"),
+        ({"at": "2026-12-01T00:00:00"}, "payload.at"),  # no zone: which day would it be?
+        ({"seq": 2**31}, "payload.seq"),
+        ({"seq": True}, "payload.seq"),
+        ({"site": "v" * 41}, "payload.site"),
+        ({"case": {}}, "payload.case"),
+    ],
+)
+def test_the_case_event_schema_names_the_field_that_does_not_fit(changes, where):
+    from county.readmodel.appliers import EVENT
+    from sync.envelope import Reject
+    from sync.schema import payload_check
+
+    payload = json.loads(case_event())["payload"] | changes
+    with pytest.raises(Reject) as refused:
+        payload_check(EVENT, payload)
+    assert refused.value.reason.startswith(f"invalid payload: {where}:"), refused.value.reason
