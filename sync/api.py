@@ -9,9 +9,10 @@ outbox_put(*, type, aggregate, payload, dest, schema=1) -> Envelope
 ownership_transfer(*, aggregate, to_site, payload, type="case.transfer", schema=1)
     -> Envelope. The current owner moves ownership; `payload` is the snapshot the
     receiver's applier for `type` materialises. The county learns the new owner.
-applier(type, *, schema=1, owned=False, copies=False)
+applier(type, *, schema=1, owned=False, copies=False, payload=None)
     Decorator: handler(envelope) -> None, run in the inbox transaction. Put handlers
-    in `<app>/appliers.py` (autodiscovered).
+    in `<app>/appliers.py` (autodiscovered). `payload`: an Obj({...}) of Str, Int, Bool,
+    Date, DateTime, List, Obj checked before any write (a misfit is quarantined).
 applier_many(handler)
     Decorator: many(envelopes) -> None, the batch form of an applier (same effect as
     calling the handler for each, in order); the inbox uses it for runs in a batch.
@@ -28,12 +29,20 @@ from sync.chain import owner_of
 from sync.envelope import Envelope, Reject
 from sync.outbox import NotOwner, Outgoing, outbox_put, outbox_put_many, ownership_transfer
 from sync.registry import applier, applier_many
+from sync.schema import Bool, Date, DateTime, Int, List, Obj, Str
 
 __all__ = [
+    "Bool",
+    "Date",
+    "DateTime",
     "Envelope",
+    "Int",
+    "List",
     "NotOwner",
+    "Obj",
     "Outgoing",
     "Reject",
+    "Str",
     "applier",
     "applier_many",
     "outbox_put",

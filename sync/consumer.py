@@ -11,20 +11,26 @@ redelivers (filesystem: `fs_recover`) and the inbox drops what was already appli
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import logging
 import time
+import uuid
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from sync.inbox import inbox_apply
 from sync.relay import Stop
 from sync.transport import (
+    TOO_BIG,
+    amqp_body_cap,
     amqp_fixed_timeout,
     amqp_read_ahead,
     connect,
     dead_queue,
+    fs_dead,
     fs_done,
     fs_recover,
     names,
@@ -37,20 +43,51 @@ log = logging.getLogger("sync.consumer")
 WAIT = 0.05  # seconds of silence that end a batch being gathered
 
 
+def batch_bytes() -> int:
+    """The bodies one batch gathers at most, in bytes (besides HALL_SYNC_BATCH messages).
+    RabbitMQ does not implement a prefetch by size, so the cap is here: what is not read
+    yet waits in the broker and the socket buffer, not in this process."""
+    return getattr(settings, "HALL_SYNC_BATCH_BYTES", 16_000_000)
+
+
 def _raw(message) -> bytes:
     body = message.body
     return body.encode() if isinstance(body, str) else bytes(body)
+
+
+def _too_big(message) -> int:
+    return int((message.headers or {}).get(TOO_BIG) or 0)
+
+
+def malloc_fixed_threshold() -> None:
+    """Serve every large allocation from its own mapping, returned to the system when freed.
+
+    glibc raises its mmap threshold each time such a block is freed (up to 32 MB), after
+    which bodies of a few MB come from the heap and the freed heap is not given back: the
+    consumer kept the peak of every burst. A fixed threshold keeps it flat."""
+    name = ctypes.util.find_library("c")
+    if not name:
+        return
+    try:
+        libc = ctypes.CDLL(name)
+        libc.mallopt(-3, 256 * 1024)  # M_MMAP_THRESHOLD (fixing it also stops the raising)
+    except (OSError, AttributeError):  # not glibc
+        log.debug("mallopt unavailable")
 
 
 class Consumer:
     def __init__(self, *, batch: int) -> None:
         self.batch = batch
         self.here = settings.HALL_SITE
+        # The database first: a consumer that cannot commit takes no deliveries, so an
+        # outage here does not count against the messages' delivery limit.
+        connection.ensure_connection()
         self.conn = connect()
         self.conn.ensure_connection(max_retries=1)
         topology_declare(self.conn)
         self.amqp = self.conn.transport.driver_type == "amqp"
         if self.amqp:
+            amqp_body_cap()
             amqp_read_ahead(self.conn)
             amqp_fixed_timeout(self.conn, WAIT)
         queue = site_queue(self.here, amqp=self.amqp)
@@ -59,8 +96,9 @@ class Consumer:
             if recovered:
                 log.info("consumer: %d unfinished messages put back", recovered)
         self.pending: list = []
+        self.pending_bytes = 0
         self.consumer = self.conn.Consumer(
-            queue, on_message=self.pending.append, prefetch_count=batch * 2, no_ack=False
+            queue, on_message=self._take, prefetch_count=batch * 2, no_ack=False
         )
         self.consumer.consume()
 
@@ -68,19 +106,38 @@ class Consumer:
         """Gather up to a batch: wait at most `linger` seconds in all, and stop at the first
         pause of WAIT seconds once something has come."""
         deadline = time.monotonic() + linger
-        while len(self.pending) < self.batch and time.monotonic() < deadline:
+        limit = batch_bytes()
+        while (
+            len(self.pending) < self.batch
+            and self.pending_bytes < limit
+            and time.monotonic() < deadline
+        ):
             try:
                 self.conn.drain_events(timeout=WAIT)  # always WAIT: see amqp_fixed_timeout
             except TimeoutError:
                 if self.pending:
                     return
 
+    def _take(self, message) -> None:
+        self.pending.append(message)
+        self.pending_bytes += len(message.body or b"")
+
     def flush(self) -> dict:
         messages, self.pending[:] = list(self.pending), []
+        self.pending_bytes = 0
         if not messages:
             return {}
-        bodies = [_raw(m) for m in messages]
-        result = inbox_apply(bodies=bodies)
+        bodies, refused = [], {}
+        limit = settings.HALL_SYNC_MAX_BYTES
+        for i, message in enumerate(messages):
+            size = _too_big(message)
+            if size:
+                # Unread: what is quarantined is a note of it, unique per message.
+                bodies.append(f"(not read: {size} bytes) {uuid.uuid4()}".encode())
+                refused[i] = f"too big: {size} bytes > {limit}"
+            else:
+                bodies.append(_raw(message))
+        result = inbox_apply(bodies=bodies, refused=refused)
         # Committed: now ack. Refused bodies go to the dead-letter queue first.
         last_ok = None
         for message, body in zip(messages, bodies, strict=True):
@@ -102,6 +159,10 @@ class Consumer:
         if self.amqp:
             message.reject(requeue=False)  # the queue's x-dead-letter-exchange takes it
             return
+        if _too_big(message):
+            fs_dead(message)  # the file itself, still unread
+            message.ack()
+            return
         producer = self.conn.Producer()
         producer.publish(
             body.decode("utf-8", "replace"),
@@ -122,6 +183,7 @@ class Consumer:
 
 
 def consume_run(*, once: bool = False, linger: float = 0.5, on_start=None) -> None:
+    malloc_fixed_threshold()
     stop = Stop()
     backoff = 0.5
     consumer = None

@@ -143,6 +143,35 @@ def _verified(signed_bytes: bytes, sig: str, keys) -> bool:
     )
 
 
+# Deeper than any payload we send; bounded because encoding, hashing and storing a nested
+# value recurse too (a few thousand levels overflow the stack there even when parsing did not).
+MAX_DEPTH = 32
+
+
+def _shape_problem(data) -> str | None:
+    """Why `data` cannot be stored whatever its type: nested deeper than MAX_DEPTH, or a
+    NUL character in a key or string (PostgreSQL text and jsonb cannot hold it). Iterative,
+    so the walk itself never overflows."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return "malformed: NUL character"
+        elif depth > MAX_DEPTH:
+            return f"malformed: nested deeper than {MAX_DEPTH}"
+        elif isinstance(value, dict):
+            stack.extend((k, depth) for k in value)
+            stack.extend((v, depth + 1) for v in value.values() if not _plain(v))
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value if not _plain(v))
+    return None
+
+
+def _plain(value) -> bool:
+    return value is None or isinstance(value, (bool, int, float))
+
+
 def envelope_parse(body: bytes | str) -> Envelope:
     """Parse and verify a received body; raises Reject with the reason for anything wrong."""
     raw = body.encode() if isinstance(body, str) else body
@@ -152,8 +181,13 @@ def envelope_parse(body: bytes | str) -> Envelope:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise Reject("unparsable: not JSON") from None
+    except RecursionError:
+        raise Reject(f"malformed: nested deeper than {MAX_DEPTH}") from None
     if not isinstance(data, dict):
         raise Reject("malformed: not a JSON object")
+    problem = _shape_problem(data)
+    if problem:
+        raise Reject(problem)
     for name, kind in FIELDS.items():
         value = data.get(name)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -26,9 +26,17 @@ from sync.models import (
     QuarantinedMessage,
 )
 from sync.registry import Applier, appliers_for
+from sync.schema import payload_check
 
 COUNTY = "county"
 QUARANTINE_KEEP = 64_000  # bytes of a refused body kept for inspection
+
+
+# What the database refuses of one statement (NOT NULL, a length, a value psycopg cannot
+# adapt or PostgreSQL cannot hold) is the message's fault: quarantined. A lost connection,
+# a deadlock or a serialization failure (OperationalError) is this node's: crash-only, the
+# broker redelivers, and the queue's delivery limit dead-letters a body that keeps failing.
+NODE_ERRORS = (OperationalError, InterfaceError)
 
 
 class _Redo(Exception):
@@ -52,6 +60,15 @@ class BatchResult:
         }
 
 
+def _text(value, limit: int) -> str:
+    """`value` as text a PostgreSQL text column holds: no NUL (nor other control
+    characters, which only garble a listing), cut to the column's length."""
+    text = str(value)
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else "\ufffd" for c in text)
+    return text[:limit]
+
+
 def _claimed(body: bytes) -> dict:
     """What a refused body says about itself, for the quarantine listing (best effort)."""
     import json
@@ -59,8 +76,8 @@ def _claimed(body: bytes) -> dict:
     try:
         data = json.loads(body)
         if isinstance(data, dict):
-            return {k: str(data.get(k) or "")[:60] for k in ("origin", "id", "type")}
-    except (ValueError, UnicodeDecodeError):
+            return {k: data.get(k) or "" for k in ("origin", "id", "type")}
+    except (ValueError, UnicodeDecodeError, RecursionError):
         pass
     return {}
 
@@ -69,11 +86,11 @@ def _quarantine_row(body: bytes, reason: str) -> QuarantinedMessage:
     claimed = _claimed(body) if len(body) <= settings.HALL_SYNC_MAX_BYTES else {}
     return QuarantinedMessage(
         digest=hashlib.sha256(body).hexdigest(),
-        reason=reason[:200],
-        origin=claimed.get("origin", "")[:40],
-        msg_id=claimed.get("id", "")[:64],
-        type=claimed.get("type", ""),
-        body=body[:QUARANTINE_KEEP].decode("utf-8", "replace"),
+        reason=_text(reason, 200),
+        origin=_text(claimed.get("origin", ""), 40),
+        msg_id=_text(claimed.get("id", ""), 64),
+        type=_text(claimed.get("type", ""), 60),
+        body=bytes(body[:QUARANTINE_KEEP]),  # bytes: any body, NUL included, is kept as sent
         size=len(body),
     )
 
@@ -91,6 +108,7 @@ class _Batch:
         self.held_aggregates: set[str] = set()
         self.run_applier: Applier | None = None  # the pending run of a batch-capable applier
         self.run: list[Envelope] = []
+        self._undo: tuple | None = None  # the chain state before the message being applied
 
     # -- one message -------------------------------------------------------------
     def take(self, body: bytes, env: Envelope | Reject) -> None:
@@ -110,9 +128,35 @@ class _Batch:
         if appliers is None:
             self._refuse(body, f"unknown type or schema: {env.type} v{env.schema}")
             return
-        self._route(env, body)
+        if env.dest != self.here and not (self.here == COUNTY and env.aggregate):
+            # Only the county receives copies by topology (every case message, "*.agg.#")
+            self._refuse(body, f"misrouted: for {env.dest}, not {self.here}")
+            return
+        try:
+            for applier in appliers:
+                payload_check(applier.payload, env.payload)
+        except Reject as exc:
+            self._refuse(body, exc.reason)
+            return
+        self._guarded(env, body)
+
+    def _guarded(self, env: Envelope, body: bytes) -> None:
+        if not self.careful:
+            self._route(env, body)
+            return
+        try:
+            # One savepoint per message: whatever the database refuses of this message
+            # is undone alone and the batch goes on.
+            with transaction.atomic():
+                self._route(env, body)
+        except NODE_ERRORS:
+            raise
+        except (DatabaseError, ValueError) as exc:
+            self._refuse(body, f"database refused: {type(exc).__name__}: {exc}")
+            self._rollback_chain(env, None)
 
     def _route(self, env: Envelope, body: bytes) -> None:
+        self._undo = None
         if not env.aggregate:
             self._apply(env, body, state=None)
             return
@@ -154,7 +198,7 @@ class _Batch:
             held.delete()
             self.seen_ids.discard((held.origin, str(held.msg_id)))
             self.result.held -= 1
-            self._route(envelope_parse(held.body.encode()), held.body.encode())
+            self._guarded(envelope_parse(held.body.encode()), held.body.encode())
 
     def _apply(self, env: Envelope, body: bytes, *, state: AggregateState | None) -> None:
         owner_before = state.owner if state else None
@@ -180,7 +224,7 @@ class _Batch:
                 self._rollback_chain(env, state)
                 return
             except DatabaseError:
-                raise
+                raise  # to the message's savepoint (_guarded), which tells whose fault
             except Exception as exc:  # a poison message must not stop the consumer
                 self._refuse(body, f"handler failed: {type(exc).__name__}: {exc}")
                 self._rollback_chain(env, state)
@@ -241,7 +285,7 @@ class _Batch:
 
     def _rollback_chain(self, env: Envelope, state: AggregateState | None) -> None:
         """A refused chain message does not advance the chain (a later fix can fill it)."""
-        if not env.aggregate:
+        if not env.aggregate or self._undo is None:
             return
         owner, seq, seen, created = self._undo
         st = chain.state_get(env.aggregate)
@@ -350,14 +394,19 @@ def _known(envs: list[Envelope]) -> set[tuple[str, str]]:
     return {(o, str(i)) for o, i in rows}
 
 
-def inbox_apply(*, bodies: list[bytes]) -> BatchResult:
+def inbox_apply(*, bodies: list[bytes], refused: dict[int, str] | None = None) -> BatchResult:
     """Apply a batch of received bodies in one transaction; returns what happened.
 
     Each body is parsed and verified once. The fast pass calls handlers directly (batch
     forms where registered); if any handler fails, the transaction is rolled back and the
     batch redone with a savepoint per message, so a bad message is quarantined alone.
+    `refused`: index → reason for bodies the transport already refused (too big to read).
     """
-    parsed = [(body, _parse(body)) for body in bodies]
+    refused = refused or {}
+    parsed = [
+        (body, Reject(refused[i]) if i in refused else _parse(body))
+        for i, body in enumerate(bodies)
+    ]
     for careful in (False, True):
         try:
             return _run(parsed, careful=careful)

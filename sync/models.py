@@ -103,7 +103,8 @@ class QuarantinedMessage(models.Model):
     origin = models.CharField("声称来源", max_length=40, blank=True)
     msg_id = models.CharField("声称标识", max_length=64, blank=True)
     type = models.CharField("声称类型", max_length=60, blank=True)
-    body = models.TextField("报文(截断)")
+    # Bytes as received: a refused body may hold NUL or invalid UTF-8, which text cannot.
+    body = models.BinaryField("报文(截断)")
     size = models.PositiveIntegerField("字节数")
     received_at = models.DateTimeField("接收时间", auto_now_add=True)
 

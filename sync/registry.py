@@ -7,9 +7,10 @@ plain functions `handler(envelope) -> None` run inside the inbox transaction.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sync.envelope import Envelope
+from sync.schema import Obj
 
 Handler = Callable[[Envelope], None]
 BatchHandler = Callable[[list[Envelope]], None]
@@ -21,12 +22,20 @@ class Applier:
     owned: bool
     copies: bool
     many: BatchHandler | None = None  # optional: the same effect for a run of envelopes
+    payload: Obj | None = None  # checked before any handler of the message runs
 
 
 _APPLIERS: dict[tuple[str, int], list[Applier]] = {}
 
 
-def applier(type: str, *, schema: int = 1, owned: bool = False, copies: bool = False):
+def applier(
+    type: str,
+    *,
+    schema: int = 1,
+    owned: bool = False,
+    copies: bool = False,
+    payload: Obj | None = None,
+):
     """Register `handler(envelope)` for messages of `type` and `schema`.
 
     owned:  refuse ("not owner") a message whose origin is not the aggregate's owner as
@@ -35,12 +44,14 @@ def applier(type: str, *, schema: int = 1, owned: bool = False, copies: bool = F
             topology binding (the county's read model receives every case message; a
             transfer to t-maan arrives at the county as a copy with `dest == "t-maan"`).
             Without it a handler runs only for messages addressed to this site.
+    payload: the schema (sync.schema) the payload must fit, checked before any write; a
+            message that does not fit is quarantined with the reason.
     """
 
     def register(fn: Handler) -> Handler:
         found = _APPLIERS.setdefault((type, schema), [])
         if not any(a.fn is fn for a in found):
-            found.append(Applier(fn=fn, owned=owned, copies=copies))
+            found.append(Applier(fn=fn, owned=owned, copies=copies, payload=payload))
         return fn
 
     return register
@@ -61,7 +72,7 @@ def applier_many(handler: Handler):
         if not hits:
             raise LookupError(f"{handler!r} is not a registered applier")
         for key, i, a in hits:
-            _APPLIERS[key][i] = Applier(fn=a.fn, owned=a.owned, copies=a.copies, many=many)
+            _APPLIERS[key][i] = replace(a, many=many)
         return many
 
     return register

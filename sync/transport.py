@@ -25,6 +25,16 @@ from sites.registry.tree import load_tree
 
 logger = logging.getLogger(__name__)
 
+# Header set on a message whose body was too big to read (its size in bytes): the consumer
+# quarantines it unread.
+TOO_BIG = "x-hall-too-big"
+
+
+def file_limit() -> int:
+    """The largest message file read: a body of HALL_SYNC_MAX_BYTES with every character
+    JSON-escaped (6 bytes each) and kombu's headers fits; anything larger is refused."""
+    return settings.HALL_SYNC_MAX_BYTES * 6 + 65_536
+
 
 class DurableFilesystemChannel(filesystem.Channel):
     """The filesystem transport, made safe for a consumer killed mid-batch.
@@ -114,6 +124,18 @@ class DurableFilesystemChannel(filesystem.Channel):
                 os.rename(os.path.join(self.data_folder_in, name), target)
             except OSError:
                 continue  # taken by another consumer
+            size = os.stat(target).st_size
+            if size > file_limit():
+                # Not read at all: memory stays flat whatever was dropped in the folder.
+                return {
+                    "body": "",
+                    "headers": {"x-fs-file": target, TOO_BIG: size},
+                    "properties": {
+                        "delivery_tag": self._next_delivery_tag(),
+                        "delivery_info": {"exchange": "", "routing_key": queue},
+                        "body_encoding": "utf-8",
+                    },
+                }
             with open(target, "rb") as f:
                 payload = filesystem.loads(filesystem.bytes_to_str(f.read()))
             payload.setdefault("headers", {})["x-fs-file"] = target
@@ -148,16 +170,51 @@ def fs_done(message) -> None:
             os.unlink(path)
 
 
+def fs_dead(message) -> None:
+    """Move a message's file unread to the dead-letter queue (it was too big to read)."""
+    path = (message.headers or {}).get("x-fs-file")
+    if not path:
+        return
+    folder, name = settings.HALL_BROKER_FOLDER, os.path.basename(path)
+    queue = os.path.basename(os.path.dirname(path))
+    dead = name.replace(f".{queue}.msg", f".{names()['dead']}.msg")
+    with contextlib.suppress(FileNotFoundError):
+        os.replace(path, os.path.join(folder, dead))
+
+
+def delivery_limit() -> int:
+    """Deliveries of one message before the broker dead-letters it: the last guard against
+    a body that fails its batch every time (the inbox quarantines what it can tell is bad)."""
+    return getattr(settings, "HALL_SYNC_DELIVERY_LIMIT", 20)
+
+
+def _redelivered(name: str) -> tuple[str, int]:
+    """A message file's name with its redelivery count raised by one, and that count.
+
+    "<ns time>_<hex>[-r<n>].<queue>.msg": the count stays in the part before the queue, so
+    names still sort by publish time and still end in ".<queue>.msg"."""
+    head, _, rest = name.partition(".")
+    stem, _, count = head.partition("-r")
+    n = int(count) + 1 if count.isdigit() else 1
+    return f"{stem}-r{n}.{rest}", n
+
+
 def fs_recover(queue: str) -> int:
-    """Put back messages a killed consumer had read but not finished."""
+    """Put back messages a killed consumer had read but not finished; one read that many
+    times (delivery_limit) goes to the dead-letter queue instead, as on RabbitMQ."""
     folder = settings.HALL_BROKER_FOLDER
     inflight = os.path.join(folder, "inflight", queue)
     if not os.path.isdir(inflight):
         return 0
-    names = sorted(os.listdir(inflight))
-    for name in names:
-        os.replace(os.path.join(inflight, name), os.path.join(folder, name))
-    return len(names)
+    files = sorted(os.listdir(inflight))
+    dead = names()["dead"]
+    for name in files:
+        renamed, n = _redelivered(name)
+        if n >= delivery_limit():
+            logger.warning("message %s delivered %d times: dead-lettered", name, n)
+            renamed = renamed.replace(f".{queue}.msg", f".{dead}.msg")
+        os.replace(os.path.join(inflight, name), os.path.join(folder, renamed))
+    return len(files)
 
 
 def broker_url() -> str:
@@ -209,6 +266,38 @@ def amqp_fixed_timeout(conn: Connection, seconds: float) -> None:
         sock.settimeout(seconds)
 
 
+_capped = False
+
+
+def amqp_body_cap() -> None:
+    """Make py-amqp drop the body frames of a message whose header frame announces more
+    than HALL_SYNC_MAX_BYTES: the frames are read off the socket and counted, never kept,
+    and the message arrives with an empty body and the TOO_BIG header (its size). Without
+    it, a burst of large bodies is held whole in memory before anything can look at them."""
+    global _capped
+    if _capped:
+        return
+    from amqp import method_framing
+
+    base = method_framing.Message
+
+    class CappedMessage(base):
+        def inbound_body(self, buf):
+            limit = settings.HALL_SYNC_MAX_BYTES
+            if self.body_size <= limit:
+                return super().inbound_body(buf)
+            self.body_received += len(buf)
+            if self.body_received >= self.body_size:
+                self._pending_chunks[:] = []
+                self.body = b""
+                headers = self.properties.setdefault("application_headers", None) or {}
+                self.properties["application_headers"] = {**headers, TOO_BIG: self.body_size}
+                self.ready = True
+
+    method_framing.Message = CappedMessage
+    _capped = True
+
+
 def names() -> dict[str, str]:
     ns = settings.HALL_SYNC_NAMESPACE
     return {"exchange": ns, "dlx": f"{ns}.dlx", "dead": f"{ns}.dead"}
@@ -222,7 +311,8 @@ def site_queue(code: str, *, amqp: bool) -> Queue:
     n = names()
     args = {"x-dead-letter-exchange": n["dlx"]}
     if amqp:
-        args["x-queue-type"] = "quorum"
+        # The delivery limit dead-letters a body that keeps failing (see delivery_limit).
+        args |= {"x-queue-type": "quorum", "x-delivery-limit": delivery_limit()}
     bindings_keys = [f"{code}.#"]
     if code == "county":
         bindings_keys.append("*.agg.#")

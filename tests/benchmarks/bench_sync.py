@@ -5,7 +5,10 @@
 (b) end to end: events written at a village (outbox), relayed, consumed and applied at the
     county, committed — real node processes, one PostgreSQL database each; two rounds, as
     (a) is measured twice, and the ratio compares the better of each;
-(c) catch-up: 100,000 events queued while the village was offline, then the link returns.
+(c) catch-up: 100,000 events queued while the village was offline, then the link returns;
+(d) burst: large bodies published straight into the county's queue (accepted ones just
+    under HALL_SYNC_MAX_BYTES, and 5 MB ones it refuses), with the consumer's peak RSS
+    (VmHWM) before and after.
 The last line is one JSON object.
 """
 
@@ -168,12 +171,41 @@ def _wait(county, target: int, timeout: float) -> float:
     raise SystemExit(f"bench: only {_count(county)} of {target} applied after {timeout}s")
 
 
+def _peak_rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        line = next(x for x in f if x.startswith("VmHWM"))
+    return int(line.split()[1]) / 1024
+
+
+def _burst(cluster, county, *, n: int) -> dict:
+    """`n` signed events of ~0.9 MB (applied) and n // 10 of 5 MB (refused unread), raw into
+    the county's queue; the consumer's peak RSS before and after, in MB."""
+    from tests.support.inject import signed
+    from tests.support.poison import good_event
+
+    pid = county.procs["consume"].pid
+    before = _peak_rss_mb(pid)
+    base = _count(county)
+    key = "county.agg.test.case.event"
+    pad = "x" * 900_000
+    for i in range(n):
+        data = json.loads(good_event(i)[0])
+        data.pop("sig")
+        cluster.publish_raw(routing_key=key, body=signed(data | {"payload": {"n": i, "pad": pad}}))
+    for _ in range(n // 10):
+        cluster.publish_raw(routing_key=key, body=b"x" * 5_000_000)
+    _wait(county, base + n, timeout=300)
+    time.sleep(1)  # the refused ones come last: let them pass too
+    return {"before_mb": round(before), "after_mb": round(_peak_rss_mb(pid))}
+
+
 def run(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="hall bench sync")
     parser.add_argument("--events", type=int, default=30_000, help="end-to-end events")
     parser.add_argument("--catchup", type=int, default=100_000)
     parser.add_argument("--raw", type=int, default=50_000)
     parser.add_argument("--writers", type=int, default=2, help="writer processes at the village")
+    parser.add_argument("--burst", type=int, default=200, help="large bodies in the burst")
     args = parser.parse_args(argv)
     os.environ.setdefault("HALL_TEST_DATABASE_URL", REAL_DATABASE)
     os.environ.setdefault("HALL_TEST_BROKER_URL", REAL_BROKER)
@@ -265,6 +297,11 @@ def run(argv: list[str]) -> None:
         # the better end-to-end round with the higher of the two.
         raw2 = _raw_ceiling(broker, n=args.raw, size=size, batch=batch)
         print(f"raw AMQP ceiling again: {raw2:,.0f} msg/s")
+        rss = _burst(cluster, county, n=args.burst)
+        print(
+            f"consumer peak RSS: {rss['before_mb']} MB after catch-up, {rss['after_mb']} MB "
+            f"after a burst of {args.burst} x 0.9 MB and {args.burst // 10} x 5 MB bodies"
+        )
         raws = [raw, raw2]
         raw = max(raws)
         result = {
@@ -274,6 +311,7 @@ def run(argv: list[str]) -> None:
             "raw_rounds_eps": [round(r) for r in raws],
             "ratio": round(e2e / raw, 3),
             "catchup_100k_s": round(catchup, 1),
+            "consumer_peak_rss_mb": rss,
             "lost": lost + lost2,
             "duplicated": duplicated + dup2,
         }

@@ -14,6 +14,7 @@ from sync.bulk import insert_sql, rows_param
 EVENT = "test.case.event"
 APPLIED = {"aggregate": "text", "seq": "integer", "origin": "text", "dest": "text", "n": "integer"}
 TRANSFER = "test.case.transfer"
+NOTE = "test.note"  # no payload schema: what the database itself refuses must be quarantined
 
 
 def ensure_tables() -> None:
@@ -34,6 +35,7 @@ def ensure_tables() -> None:
             "CREATE TABLE IF NOT EXISTS test_owned (aggregate VARCHAR(80), seq INTEGER,"
             " origin VARCHAR(40))"
         )
+        cur.execute("CREATE TABLE IF NOT EXISTS test_notes (text VARCHAR(8) NOT NULL)")
 
 
 @applier(EVENT, owned=True, copies=True)
@@ -66,6 +68,13 @@ def events_applied(envelopes) -> None:
             "INSERT INTO test_applied (aggregate, seq, origin, dest, n) VALUES (%s,%s,%s,%s,%s)",
             [tuple(r.values()) for r in rows],
         )
+
+
+@applier(NOTE)
+def note_applied(envelope) -> None:
+    """Writes payload["text"] as given: None, 9+ characters (PostgreSQL) or NUL fail there."""
+    with connection.cursor() as cur:
+        cur.execute("INSERT INTO test_notes (text) VALUES (%s)", [envelope.payload.get("text")])
 
 
 @applier(TRANSFER, owned=True)

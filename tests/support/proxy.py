@@ -32,6 +32,9 @@ class LinkProxy:
             except OSError:
                 client.close()
                 continue
+            # The timeout was for connecting: an idle link (a consumer waiting 5 s for its
+            # next message) is not a lost one.
+            upstream.settimeout(None)
             with self.lock:
                 self.pairs.append((client, upstream))
             for a, b in ((client, upstream), (upstream, client)):
