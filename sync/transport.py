@@ -21,7 +21,7 @@ from django.conf import settings
 from kombu import Connection, Exchange, Queue
 from kombu.transport import filesystem
 
-from sites.registry.tree import load_tree
+from sync.config import fanin, site_codes
 
 logger = logging.getLogger(__name__)
 
@@ -224,7 +224,7 @@ def site_queue(code: str, *, amqp: bool) -> Queue:
     if amqp:
         args["x-queue-type"] = "quorum"
     bindings_keys = [f"{code}.#"]
-    if code == "county":
+    if code == fanin():
         bindings_keys.append("*.agg.#")
     from kombu import binding
 
@@ -249,5 +249,5 @@ def topology_declare(conn: Connection) -> None:
     channel = conn.default_channel
     exchange()(channel).declare()
     dead_queue(amqp=amqp)(channel).declare()
-    for code in load_tree():
+    for code in site_codes():
         site_queue(code, amqp=amqp)(channel).declare()

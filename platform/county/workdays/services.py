@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
+from county.catalogue.release import catalogue_change
 from county.workdays.models import CalendarDay, CalendarSource, CalendarYear, DayKind
 
 
@@ -17,7 +17,7 @@ def _library_years() -> list[int]:
     return sorted({d.year for d in chinese_calendar.holidays})
 
 
-@transaction.atomic
+@catalogue_change()  # the calendar is a county rule: it reaches the halls in a release
 def calendar_seed_from_library(*, years: Iterable[int] | None = None) -> list[int]:
     """Load holidays and make-up days for the years chinese-calendar knows.
 
@@ -41,7 +41,7 @@ def calendar_seed_from_library(*, years: Iterable[int] | None = None) -> list[in
     return seeded
 
 
-@transaction.atomic
+@catalogue_change()
 def calendar_year_set(
     *, year: int, off_days: dict[date, str], work_days: dict[date, str], notice: str
 ) -> CalendarYear:
