@@ -19,9 +19,10 @@ from county.catalogue.release import (
     catalogue_ask_at_start,
     catalogue_change,
 )
+from county.catalogue.sample import catalogue_load_sample
 from county.catalogue.services import delegation_grant, delegation_withdraw
 from county.workdays.models import CalendarYear
-from county.workdays.services import calendar_year_set
+from county.workdays.services import calendar_seed_from_library, calendar_year_set
 from sync.api import Reject
 from sync.envelope import envelope_parse
 from sync.inbox import inbox_apply
@@ -162,3 +163,12 @@ class TestSite:
         assert not Item.objects.exists()
         with pytest.raises(Reject, match="t-huangtan"):
             release_received(envelope_parse(other[0]))
+
+
+def test_a_restart_that_changes_nothing_cuts_no_release(tree):
+    calendar_seed_from_library(years=[2026])
+    catalogue_load_sample()
+    before = CatalogueRelease.objects.count()
+    calendar_seed_from_library(years=[2026])  # what `hall node` does at every start
+    assert catalogue_load_sample() == 0
+    assert CatalogueRelease.objects.count() == before == 2

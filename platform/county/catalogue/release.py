@@ -73,6 +73,7 @@ def county_code() -> str:
 
 class _Depth(threading.local):
     value = 0
+    dirty = False  # something changed inside the outermost block
 
 
 _depth = _Depth()
@@ -91,19 +92,29 @@ def _serialise_catalogue_writes() -> None:
 @contextmanager
 def catalogue_change() -> Iterator[None]:
     """Wrap every catalogue write: at the county only, serialised, and the outermost block
-    cuts one release before it ends (in the same transaction as the change)."""
+    cuts one release before it ends (in the same transaction) if anything inside it called
+    `catalogue_changed()` (a restart that re-seeds what is already there cuts nothing)."""
     if settings.HALL_TIER != Tier.COUNTY:
         raise NotAuthoring(NOT_AUTHORING)
     with transaction.atomic():
         if _depth.value == 0:
             _serialise_catalogue_writes()
+            _depth.dirty = False
         _depth.value += 1
         try:
             yield
         finally:
             _depth.value -= 1
-        if _depth.value == 0:
+        if _depth.value == 0 and _depth.dirty:
+            _depth.dirty = False
             catalogue_release_cut()
+
+
+def catalogue_changed() -> None:
+    """Called by a write that changed what the halls receive, inside `catalogue_change()`."""
+    if _depth.value == 0:
+        raise RuntimeError("catalogue_changed() outside catalogue_change()")
+    _depth.dirty = True
 
 
 def release_payload(*, site: str, base: int, upto: CatalogueRelease) -> dict:

@@ -24,7 +24,7 @@ from county.catalogue.models import (
     ItemKind,
     ItemVersion,
 )
-from county.catalogue.release import catalogue_change
+from county.catalogue.release import catalogue_change, catalogue_changed
 from permissions.access import has_site_perm
 from permissions.roles import SitePerm
 from sites.registry.models import Department, Site, Tier
@@ -193,6 +193,7 @@ def _version_publish(*, item, department, co_departments, by, change_note, field
         item.department = department
     item.current_version = number
     item.save(update_fields=["current_version", "department"])
+    catalogue_changed()
     return version
 
 
@@ -215,9 +216,11 @@ def delegation_grant(*, item: Item, site: Site, mode: str, note: str = "", by=No
     delegation_check(item=item, site=site, mode=mode)
     try:
         with transaction.atomic():
-            return Delegation.objects.create(item=item, site=site, mode=mode, note=note)
+            delegation = Delegation.objects.create(item=item, site=site, mode=mode, note=note)
     except IntegrityError as exc:
         raise ValidationError({"site": f"{item.code} 已下放到{site.name}。"}) from exc
+    catalogue_changed()
+    return delegation
 
 
 @catalogue_change()
@@ -228,4 +231,5 @@ def delegation_withdraw(*, delegation: Delegation, at=None, by=None) -> Delegati
         raise ValidationError({"delegation": "该下放已收回。"})
     delegation.withdrawn_at = at or timezone.now()
     delegation.save(update_fields=["withdrawn_at"])
+    catalogue_changed()
     return delegation

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
-from county.catalogue.release import catalogue_change
+from county.catalogue.release import catalogue_change, catalogue_changed
 from county.workdays.models import CalendarDay, CalendarSource, CalendarYear, DayKind
 
 
@@ -36,7 +36,9 @@ def calendar_seed_from_library(*, years: Iterable[int] | None = None) -> list[in
             continue
         off = {d: n for d, n in chinese_calendar.holidays.items() if d.year == year}
         work = {d: n for d, n in chinese_calendar.workdays.items() if d.year == year}
-        _year_replace(year, off, work, CalendarSource.LIBRARY, "chinese-calendar")
+        if existing is None or _days(existing) != _days_of(off, work):
+            # Unchanged years are left as they are: a restart cuts no release.
+            _year_replace(year, off, work, CalendarSource.LIBRARY, "chinese-calendar")
         seeded.append(year)
     return seeded
 
@@ -65,7 +67,18 @@ def _year_replace(year, off, work, source, notice) -> CalendarYear:
         [CalendarDay(year=row, date=d, kind=DayKind.OFF, name=_name(n)) for d, n in off.items()]
         + [CalendarDay(year=row, date=d, kind=DayKind.WORK, name=_name(n)) for d, n in work.items()]
     )
+    catalogue_changed()
     return row
+
+
+def _days(row: CalendarYear) -> set[tuple]:
+    return set(row.days.values_list("date", "kind", "name"))
+
+
+def _days_of(off: dict, work: dict) -> set[tuple]:
+    return {(d, DayKind.OFF, _name(n)) for d, n in off.items()} | {
+        (d, DayKind.WORK, _name(n)) for d, n in work.items()
+    }
 
 
 HOLIDAY_NAMES = {
