@@ -1,6 +1,7 @@
 """`hall test`: the project's standing checks, then the test suite.
 
-hall test            lint, format, migrations and schema drift, pytest on SQLite + filesystem
+hall test            lint, format, migrations, schema drift, import contracts, pytest on SQLite
+                     + filesystem
 hall test --real     the same suite against PostgreSQL and RabbitMQ on 127.0.0.1
 hall test -- ARGS    extra pytest arguments (after --)
 """
@@ -73,6 +74,11 @@ def run_all(argv: list[str]) -> int:
                 ),
             ),
             ("schemas", lambda: schema_drift(env)),
+            (
+                # [tool.importlinter] in pyproject.toml: sync/ knows no domain, and so on.
+                "import contracts",
+                lambda: _run("import contracts", [str(BIN / "lint-imports"), "--no-cache"]),
+            ),
         ]
     failed = [name for name, step in steps if not step()]
     label = "PostgreSQL + RabbitMQ" if real else "SQLite + filesystem transport"

@@ -4,8 +4,11 @@ outbox_put(*, type, aggregate, payload, dest, schema=1) -> Envelope
     Inside the caller's transaction.atomic(). With an `aggregate` (a case number) the
     message joins that aggregate's chain: `seq` continues across ownership transfers.
     Only the aggregate's owner writes to its chain (NotOwner otherwise). Every
-    aggregate message also reaches the county (topology binding "*.agg.#"), whatever
-    `dest` says; at the county a handler sees copies only with applier(..., copies=True).
+    aggregate message also reaches the fan-in hall (topology binding "*.agg.#"),
+    whatever `dest` says; there a handler sees copies only with applier(..., copies=True).
+    With `dest` this hall itself, the registered appliers run at once in the caller's
+    transaction (no outbox row): the fan-in hall's own events reach its read model so.
+fanin() -> str                          the hall that hears every aggregate message
 ownership_transfer(*, aggregate, to_site, payload, type="case.transfer", schema=1)
     -> Envelope. The current owner moves ownership; `payload` is the snapshot the
     receiver's applier for `type` materialises. The county learns the new owner.
@@ -26,6 +29,7 @@ Envelope                                id, type, schema, origin, dest, aggregat
 """
 
 from sync.chain import owner_of
+from sync.config import fanin
 from sync.envelope import Envelope, Reject
 from sync.outbox import NotOwner, Outgoing, outbox_put, outbox_put_many, ownership_transfer
 from sync.registry import applier, applier_many
@@ -45,6 +49,7 @@ __all__ = [
     "Str",
     "applier",
     "applier_many",
+    "fanin",
     "outbox_put",
     "outbox_put_many",
     "owner_of",

@@ -20,7 +20,7 @@ from datetime import datetime
 
 from django.conf import settings
 
-from sites.registry.tree import load_tree
+from sync.config import site_codes
 from sync.keys import keys_for, signing_key
 
 
@@ -196,7 +196,7 @@ def envelope_parse(body: bytes | str) -> Envelope:
             raise Reject(f"malformed: field {name!r} missing or not {kind.__name__}")
     if set(data) - set(FIELDS):
         raise Reject(f"malformed: unknown fields {sorted(set(data) - set(FIELDS))}")
-    tree = load_tree()
+    tree = site_codes()
     if data["origin"] not in tree:
         raise Reject(f"unknown origin {data['origin']!r}")
     if data["dest"] not in tree:

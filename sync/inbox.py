@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sync import bulk, chain
+from sync.config import fanin
 from sync.envelope import Envelope, Reject, envelope_dumps, envelope_parse
 from sync.models import (
     AggregateState,
@@ -28,7 +29,6 @@ from sync.models import (
 from sync.registry import Applier, appliers_for
 from sync.schema import payload_check
 
-COUNTY = "county"
 QUARANTINE_KEEP = 64_000  # bytes of a refused body kept for inspection
 
 
@@ -128,7 +128,7 @@ class _Batch:
         if appliers is None:
             self._refuse(body, f"unknown type or schema: {env.type} v{env.schema}")
             return
-        if env.dest != self.here and not (self.here == COUNTY and env.aggregate):
+        if env.dest != self.here and not (self.here == fanin() and env.aggregate):
             # Only the county receives copies by topology (every case message, "*.agg.#")
             self._refuse(body, f"misrouted: for {env.dest}, not {self.here}")
             return
@@ -166,7 +166,7 @@ class _Batch:
             self._record(env)  # an old seq: a duplicate of what this chain already has
             self.result.duplicate += 1
             return
-        after = env.seq - 1 if self.here == COUNTY else env.prev
+        after = env.seq - 1 if self.here == fanin() else env.prev
         if after > known:
             HeldMessage.objects.bulk_create(
                 [
@@ -260,8 +260,8 @@ class _Batch:
 
     def _owner_ok(self, env: Envelope, owner: str | None) -> bool:
         if owner is None:
-            return env.seq == 1 or self.here != COUNTY  # the first message names the owner
-        if self.here == COUNTY:
+            return env.seq == 1 or self.here != fanin()  # the first message names the owner
+        if self.here == fanin():
             return env.origin == owner  # the county sees every transfer
         # Elsewhere transfers between other sites are invisible: refuse only a change to
         # what this site owns itself, and otherwise learn the owner from the chain.
@@ -278,7 +278,7 @@ class _Batch:
             state.owner = str(transfer.get("owner") or env.dest)
             if env.dest == self.here:
                 state.seen = dict(transfer.get("seen") or {})
-        elif self.here != COUNTY and state.owner != self.here:
+        elif self.here != fanin() and state.owner != self.here:
             state.owner = env.origin  # learnt from the chain (see _owner_ok)
         state.seen = {**state.seen, self.here: env.seq}
         chain.state_save(state, created=created)

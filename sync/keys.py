@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from sites.registry.tree import load_tree
+from sync.config import site_codes
 
 
 def _derived(site: str) -> bytes:
@@ -30,7 +30,7 @@ def _derived(site: str) -> bytes:
 @cache
 def _keyring(path: str) -> dict[str, list[bytes]]:
     if not path:
-        return {code: [_derived(code)] for code in load_tree()}
+        return {code: [_derived(code)] for code in site_codes()}
     raw = json.loads(Path(path).read_text(encoding="utf-8"))
     return {site: [bytes.fromhex(k) for k in keys[:2]] for site, keys in raw.items()}
 
@@ -52,7 +52,7 @@ def keyring_rotate(*, path: Path, sites: list[str] | None = None) -> dict[str, l
     ring: dict[str, list[str]] = {}
     if path.exists():
         ring = json.loads(path.read_text(encoding="utf-8"))
-    for code in sites or list(load_tree()):
+    for code in sites or list(site_codes()):
         old = ring.get(code, [_derived(code).hex()])
         ring[code] = [secrets.token_hex(32), old[0]]
     path.write_text(json.dumps(ring, indent=2), encoding="utf-8")

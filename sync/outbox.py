@@ -14,13 +14,12 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from sites.registry.tree import load_tree
 from sync import bulk
 from sync.chain import in_batch, state_get, state_save, states_lock
+from sync.config import site_codes
 from sync.envelope import Envelope, envelope_build, envelope_dumps
+from sync.local import local_apply
 from sync.models import AggregateState, OutboxMessage
-
-COUNTY = "county"
 
 
 class NotOwner(Exception):
@@ -47,10 +46,8 @@ def routing_key(*, dest: str, type: str, aggregate: str) -> str:
 def _check(dest: str, type: str) -> None:
     if not connection.in_atomic_block:
         raise RuntimeError("outbox_put must be called inside the caller's transaction.atomic()")
-    if dest not in load_tree():
+    if dest not in site_codes():
         raise ValueError(f"unknown destination site {dest!r}")
-    if dest == settings.HALL_SITE:
-        raise ValueError("a hall does not message itself; apply the change locally")
     if not type or len(type) > 60:
         raise ValueError("type must be 1..60 characters")
 
@@ -91,7 +88,7 @@ def _store(env: Envelope) -> Envelope:
 
 
 def outbox_put(*, type: str, aggregate: str, payload: dict, dest: str, schema: int = 1) -> Envelope:
-    if not aggregate:
+    if not aggregate and dest != settings.HALL_SITE:
         _check(dest, type)
         now = timezone.now()
         return _store(envelope_build(type=type, dest=dest, payload=payload, schema=schema, at=now))
@@ -101,11 +98,31 @@ def outbox_put(*, type: str, aggregate: str, payload: dict, dest: str, schema: i
 
 def outbox_put_many(messages: list[Outgoing]) -> list[Envelope]:
     """File `messages` in order in the caller's transaction; one chain lock-read and one
-    write for all of them. Same rules as `outbox_put` (NotOwner, unknown dest, ...)."""
+    write for all of them. Same rules as `outbox_put` (NotOwner, unknown dest, ...).
+    Those addressed to this hall are applied here first (sync.local) and lead the result."""
     for m in messages:
         _check(m.dest, m.type)
     here = settings.HALL_SITE
     now = timezone.now()
+    if any(m.dest == here for m in messages):
+        # Addressed to this hall: applied here and now by the registered appliers, as a
+        # message from elsewhere would be, with no outbox row and no chain step.
+        local = [m for m in messages if m.dest == here]
+        messages = [m for m in messages if m.dest != here]
+        applied = local_apply(
+            [
+                envelope_build(
+                    type=m.type,
+                    dest=here,
+                    payload=m.payload,
+                    aggregate=m.aggregate,
+                    schema=m.schema,
+                    at=now,
+                )
+                for m in local
+            ]
+        )
+        return applied + (outbox_put_many(messages) if messages else [])
     keys = {m.aggregate for m in messages if m.aggregate}
     states = states_lock(keys)  # in an inbox batch: the batch's cached, locked states
     for key, state in states.items():  # refuse before changing any (cached) state

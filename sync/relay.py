@@ -200,7 +200,7 @@ class Stop:
         self.stopping = True
 
 
-def relay_run(*, once: bool = False, idle: float = 0.05, hooks=()) -> None:
+def relay_run(*, once: bool = False, idle: float = 0.05) -> None:
     """The relay loop: publish, back off on broker/link errors, stop cleanly on SIGTERM."""
     stop = Stop()
     backoff = 0.5
@@ -211,8 +211,6 @@ def relay_run(*, once: bool = False, idle: float = 0.05, hooks=()) -> None:
                 publisher = Publisher()
                 log.info("relay connected to %s", publisher.conn.as_uri())
                 backoff = 0.5
-            for hook in hooks:
-                hook()
             sent = relay_step(publisher, batch=settings.HALL_SYNC_BATCH)
             if once and not sent:
                 return

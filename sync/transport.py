@@ -21,7 +21,7 @@ from django.conf import settings
 from kombu import Connection, Exchange, Queue
 from kombu.transport import filesystem
 
-from sites.registry.tree import load_tree
+from sync.config import fanin, site_codes
 
 logger = logging.getLogger(__name__)
 
@@ -314,7 +314,7 @@ def site_queue(code: str, *, amqp: bool) -> Queue:
         # The delivery limit dead-letters a body that keeps failing (see delivery_limit).
         args |= {"x-queue-type": "quorum", "x-delivery-limit": delivery_limit()}
     bindings_keys = [f"{code}.#"]
-    if code == "county":
+    if code == fanin():
         bindings_keys.append("*.agg.#")
     from kombu import binding
 
@@ -339,5 +339,5 @@ def topology_declare(conn: Connection) -> None:
     channel = conn.default_channel
     exchange()(channel).declare()
     dead_queue(amqp=amqp)(channel).declare()
-    for code in load_tree():
+    for code in site_codes():
         site_queue(code, amqp=amqp)(channel).declare()

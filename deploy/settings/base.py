@@ -11,7 +11,7 @@ from __future__ import annotations
 import dj_database_url
 
 from deploy.env import ConfigError, env_bool, env_int, env_str, var_dir
-from sites.registry.tree import SiteTreeError, site_spec
+from sites.registry.tree import SiteTreeError, load_tree, site_spec
 
 try:
     HALL_SITE_SPEC = site_spec(env_str("HALL_SITE", "county"))
@@ -197,3 +197,9 @@ HALL_SYNC_BATCH = env_int("HALL_SYNC_BATCH", 500)  # relay publish / consumer ap
 HALL_SYNC_BACKOFF_MAX = env_int("HALL_SYNC_BACKOFF_MAX", 30)  # seconds between reconnects
 # Extra applier modules to import (the multi-node tests add their case-shaped test types).
 HALL_SYNC_APPLIER_MODULES = [m for m in env_str("HALL_SYNC_APPLIER_MODULES", "").split(",") if m]
+# sync/ knows the halls only through these (it imports no domain package): the site tree,
+# the fan-in hall (the county: its read model hears every case message) and what the
+# consumer runs at start (a hall without a catalogue asks the county for one).
+HALL_SYNC_TREE = "sites.registry.tree.load_tree"
+HALL_SYNC_FANIN = next(code for code, spec in load_tree().items() if spec.tier == "county")
+HALL_SYNC_CONSUMER_START = ["county.catalogue.release.catalogue_ask_at_start"]

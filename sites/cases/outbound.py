@@ -2,14 +2,14 @@
 
 Every case event fans in to the county's read model; forwarding and handing back move
 ownership with an explicit transfer. Both are written to the outbox inside the caller's
-transaction. At the county itself the read model is updated directly, in the same
-transaction (the county does not message itself).
+transaction. At the county itself the event is addressed to the county: sync applies it
+at once, in the same transaction, through the same registered appliers as any hall's.
 """
 
 from __future__ import annotations
 
 from sites.cases.models import Case, CaseEvent
-from sites.registry.models import Site, Tier
+from sites.registry.models import Site
 from sync import api
 
 EVENT_TYPE = "case.event"
@@ -53,14 +53,7 @@ def event_payload(case: Case, event: CaseEvent) -> dict:
 
 def event_publish(*, case: Case, event: CaseEvent, here: Site) -> None:
     payload = event_payload(case, event)
-    if here.tier == Tier.COUNTY:
-        from county.readmodel.services import readmodel_apply
-        from sites.joint.records import part_records_apply
-
-        readmodel_apply(payload=payload)
-        part_records_apply(payload=payload)
-        return
-    api.outbox_put(type=EVENT_TYPE, aggregate=case.number, payload=payload, dest="county")
+    api.outbox_put(type=EVENT_TYPE, aggregate=case.number, payload=payload, dest=api.fanin())
 
 
 def ownership_send(*, case: Case, to_site: Site, snapshot: dict) -> None:

@@ -40,7 +40,7 @@ def halls_up(cluster):
         node.start("consume")
         node.start("relay")
     county.python(
-        "from sync.catalogue import catalogue_release_cut\ncatalogue_release_cut(force=True)"
+        "from county.catalogue.release import catalogue_release_cut\ncatalogue_release_cut()"
     )
     for node in (township, village):
         cluster.wait(

@@ -80,7 +80,7 @@ def test_a_village_case_is_answered_by_the_county_and_at_the_village(tmp_path):
             node.start("consume")
             node.start("relay")
         county.python(
-            "from sync.catalogue import catalogue_release_cut\ncatalogue_release_cut(force=True)"
+            "from county.catalogue.release import catalogue_release_cut\ncatalogue_release_cut()"
         )
         cluster.wait(
             lambda: village.sql("SELECT count(*) FROM catalogue_delegation")[0][0] > 0,

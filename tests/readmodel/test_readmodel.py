@@ -101,3 +101,24 @@ def test_applier_rejects_mismatched_aggregate(county):
 
     with pytest.raises(Reject):
         case_event_received(Env)
+
+
+def test_county_events_run_the_registered_appliers_once_and_send_nothing(county):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sync.models import OutboxMessage
+
+    user = clerk(county)
+    with CaptureQueriesContext(connection) as ctx:
+        case = case_make(by=user, state="concluded", **COUNTY_ITEM)
+    reads = [
+        q["sql"] for q in ctx if q["sql"].startswith("SELECT") and "readmodel_casefact" in q["sql"]
+    ]
+    writes = [
+        q["sql"] for q in ctx if q["sql"].startswith("INSERT") and "readmodel_casefact" in q["sql"]
+    ]
+    # Once per event: a second apply (a direct call beside the applier) would look again.
+    assert len(reads) == len(writes) == case.events.count()
+    assert not OutboxMessage.objects.filter(type="case.event").exists()
+    assert_matches(case)

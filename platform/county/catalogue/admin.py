@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from county.catalogue.models import Delegation, HandlingType, Item, ItemKind, ItemVersion
 from county.catalogue.services import (
     VERSION_FIELDS,
+    catalogue_may_write,
     check_version_fields,
     delegation_check,
     delegation_grant,
@@ -23,16 +24,19 @@ from sites.registry.models import Department
 
 
 class CountyOnly:
-    """Only the county authors the catalogue; other halls see it read-only."""
+    """Only the county authors the catalogue, and only with the catalogue permission there;
+    other halls and other staff see it read-only."""
 
-    def _authoring(self) -> bool:
-        return getattr(settings, "HALL_AUTHORS_CATALOGUE", False)
+    def _authoring(self, request) -> bool:
+        return getattr(settings, "HALL_AUTHORS_CATALOGUE", False) and catalogue_may_write(
+            user=request.user
+        )
 
     def has_add_permission(self, request, *args) -> bool:
-        return self._authoring() and super().has_add_permission(request, *args)
+        return self._authoring(request) and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return self._authoring() and super().has_change_permission(request, obj)
+        return self._authoring(request) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -71,6 +75,9 @@ class ItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in self.version_fields():  # a rule added to ItemVersion gets its field here
+            if name not in self.fields:
+                self.fields[name] = ItemVersion._meta.get_field(name).formfield()
         latest = self.instance.latest if self.instance.pk else None
         if latest:
             self.fields["code"].disabled = True
@@ -221,13 +228,13 @@ class DelegationAdmin(CountyOnly, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             form.instance = delegation_grant(
-                item=obj.item, site=obj.site, mode=obj.mode, note=obj.note
+                item=obj.item, site=obj.site, mode=obj.mode, note=obj.note, by=request.user
             )
 
     @admin.action(description="收回所选下放")
     def withdraw(self, request, queryset):
         done = 0
         for delegation in queryset.filter(withdrawn_at__isnull=True):
-            delegation_withdraw(delegation=delegation)
+            delegation_withdraw(delegation=delegation, by=request.user)
             done += 1
         messages.info(request, f"已收回 {done} 项下放；已受理的办件继续办理。")

@@ -6,6 +6,7 @@ from django.http import Http404
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 
+from county.catalogue.carried import ITEM_VERSION_FIELDS
 from county.catalogue.models import Delegation, DelegationMode, HandlingType, ItemKind, ItemVersion
 from county.catalogue.selectors import delegation_list, item_current_versions, item_versions
 from sites.registry.api import DepartmentSerializer
@@ -29,24 +30,12 @@ class ItemVersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ItemVersion
+        # What a version carries is defined once (county.catalogue.carried).
         fields = [
             "code",
             "version",
             "current_version",
-            "name",
-            "department",
-            "kind",
-            "handling_type",
-            "legal_limit_days",
-            "promised_limit_days",
-            "fees",
-            "legal_basis",
-            "content",
-            "procedure",
-            "materials",
-            "co_departments",
-            "part_limit_days",
-            "change_note",
+            *(name for name in ITEM_VERSION_FIELDS if name != "number"),
             "created_at",
         ]
 

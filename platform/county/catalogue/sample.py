@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from django.db import transaction
-
 from county.catalogue.models import Item
+from county.catalogue.release import catalogue_change
 from county.catalogue.services import delegation_grant, item_create
 from sites.registry.models import Site
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "sample_catalogue.json"
 
 
-@transaction.atomic
+@catalogue_change()  # the whole sample is one release
 def catalogue_load_sample() -> int:
     """Publish every sample item not yet in the catalogue; returns how many were added."""
     rows = json.loads(SAMPLE.read_text(encoding="utf-8"))["items"]

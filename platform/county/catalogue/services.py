@@ -1,17 +1,21 @@
 """Writes to the catalogue. Only the county authors it; other halls receive releases.
 
-Every write validates first and names the offending field, so a form, the REST API and
-the sample loader all get the same clear refusal.
+Every write runs in `catalogue_change()` (county only; it cuts the release in the same
+transaction) and is refused without the catalogue permission (`by=None` is the system
+itself: the sample loader, set-up). Every write validates first and names the offending
+field, so a form, the REST API and the sample loader all get the same clear refusal.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from county.catalogue.carried import AUTHORED_FIELDS
 from county.catalogue.models import (
     Delegation,
     DelegationMode,
@@ -20,21 +24,33 @@ from county.catalogue.models import (
     ItemKind,
     ItemVersion,
 )
+from county.catalogue.release import catalogue_change, catalogue_changed
+from permissions.access import has_site_perm
+from permissions.roles import SitePerm
 from sites.registry.models import Department, Site, Tier
 
-VERSION_FIELDS = (
-    "name",
-    "kind",
-    "handling_type",
-    "legal_limit_days",
-    "promised_limit_days",
-    "fees",
-    "legal_basis",
-    "content",
-    "procedure",
-    "materials",
-    "part_limit_days",
-)
+VERSION_FIELDS = AUTHORED_FIELDS  # the rules an author sets (county.catalogue.carried)
+NOT_ALLOWED = "无权维护事项目录。"
+
+
+def catalogue_may_write(*, user) -> bool:
+    """Whether `user` may author the catalogue here: only at the county, with the catalogue
+    permission there (a superuser holds every permission, as everywhere in Django)."""
+    if settings.HALL_TIER != Tier.COUNTY or user is None or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    county = Site.objects.filter(code=settings.HALL_SITE).first()
+    return county is not None and has_site_perm(
+        user=user, site=county, perm=SitePerm.MANAGE_CATALOGUE
+    )
+
+
+def catalogue_write_check(*, by) -> None:
+    """Refuse a catalogue write without the permission. `by=None` is the system itself
+    (set-up, the sample loader); `catalogue_change` has refused any hall but the county."""
+    if by is not None and not catalogue_may_write(user=by):
+        raise PermissionDenied(NOT_ALLOWED)
 
 
 def _department(code_or_obj: str | Department, field: str) -> Department:
@@ -102,7 +118,7 @@ def check_version_fields(fields: dict[str, Any], co_departments: list[Department
     return data
 
 
-@transaction.atomic
+@catalogue_change()
 def item_create(
     *,
     code: str,
@@ -113,6 +129,7 @@ def item_create(
     **fields: Any,
 ) -> ItemVersion:
     """A new item and its version 1."""
+    catalogue_write_check(by=by)
     code = (code or "").strip()
     if not code:
         raise ValidationError({"code": "事项编码必填。"})
@@ -130,7 +147,7 @@ def item_create(
     )
 
 
-@transaction.atomic
+@catalogue_change()
 def item_revise(
     *,
     item: Item,
@@ -141,6 +158,7 @@ def item_revise(
     **changes: Any,
 ) -> ItemVersion:
     """A new version: the latest one with `changes` applied. Old versions stay as they were."""
+    catalogue_write_check(by=by)
     item = Item.objects.select_for_update().get(pk=item.pk)
     latest = item.versions.get(number=item.current_version)
     fields = {name: getattr(latest, name) for name in VERSION_FIELDS}
@@ -175,6 +193,7 @@ def _version_publish(*, item, department, co_departments, by, change_note, field
         item.department = department
     item.current_version = number
     item.save(update_fields=["current_version", "department"])
+    catalogue_changed()
     return version
 
 
@@ -191,21 +210,26 @@ def delegation_check(*, item: Item, site: Site, mode: str) -> None:
         raise ValidationError({"site": f"{item.code} 已下放到{site.name}。"})
 
 
-@transaction.atomic
-def delegation_grant(*, item: Item, site: Site, mode: str, note: str = "") -> Delegation:
+@catalogue_change()
+def delegation_grant(*, item: Item, site: Site, mode: str, note: str = "", by=None) -> Delegation:
+    catalogue_write_check(by=by)
     delegation_check(item=item, site=site, mode=mode)
     try:
         with transaction.atomic():
-            return Delegation.objects.create(item=item, site=site, mode=mode, note=note)
+            delegation = Delegation.objects.create(item=item, site=site, mode=mode, note=note)
     except IntegrityError as exc:
         raise ValidationError({"site": f"{item.code} 已下放到{site.name}。"}) from exc
+    catalogue_changed()
+    return delegation
 
 
-@transaction.atomic
-def delegation_withdraw(*, delegation: Delegation, at=None) -> Delegation:
+@catalogue_change()
+def delegation_withdraw(*, delegation: Delegation, at=None, by=None) -> Delegation:
     """Withdraw: no new acceptances there; cases already accepted run to the end."""
+    catalogue_write_check(by=by)
     if delegation.withdrawn_at is not None:
         raise ValidationError({"delegation": "该下放已收回。"})
     delegation.withdrawn_at = at or timezone.now()
     delegation.save(update_fields=["withdrawn_at"])
+    catalogue_changed()
     return delegation

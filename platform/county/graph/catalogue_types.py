@@ -5,6 +5,7 @@ from __future__ import annotations
 import graphene
 from graphene_django import DjangoObjectType
 
+from county.catalogue.carried import ITEM_VERSION_FIELDS
 from county.catalogue.models import Delegation, Item, ItemVersion
 from county.graph.loaders import site_children, site_statistics, sites_by_id
 from sites.registry.models import Department, Site
@@ -78,22 +79,7 @@ class ItemVersionType(DjangoObjectType):
     class Meta:
         model = ItemVersion
         name = "ItemVersion"
-        fields = [
-            "number",
-            "name",
-            "department",
-            "kind",
-            "handling_type",
-            "legal_limit_days",
-            "promised_limit_days",
-            "fees",
-            "legal_basis",
-            "content",
-            "procedure",
-            "part_limit_days",
-            "change_note",
-            "created_at",
-        ]
+        fields = [*ITEM_VERSION_FIELDS, "created_at"]  # defined once: county.catalogue.carried
         convert_choices_to_enum = False
 
     def resolve_materials(self, info):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 
+from county.catalogue.release import catalogue_release_cut
 from county.workdays.models import CalendarDay, CalendarSource, CalendarYear
 
 
@@ -31,3 +32,12 @@ class CalendarYearAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.source = CalendarSource.MANUAL  # a year edited by hand is the county's word
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        # The admin saves the year and its days in one transaction: the release goes in it.
+        super().save_related(request, form, formsets, change)
+        catalogue_release_cut()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        catalogue_release_cut()

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
+from county.catalogue.release import catalogue_change, catalogue_changed
 from county.workdays.models import CalendarDay, CalendarSource, CalendarYear, DayKind
 
 
@@ -17,7 +17,7 @@ def _library_years() -> list[int]:
     return sorted({d.year for d in chinese_calendar.holidays})
 
 
-@transaction.atomic
+@catalogue_change()  # the calendar is a county rule: it reaches the halls in a release
 def calendar_seed_from_library(*, years: Iterable[int] | None = None) -> list[int]:
     """Load holidays and make-up days for the years chinese-calendar knows.
 
@@ -36,12 +36,14 @@ def calendar_seed_from_library(*, years: Iterable[int] | None = None) -> list[in
             continue
         off = {d: n for d, n in chinese_calendar.holidays.items() if d.year == year}
         work = {d: n for d, n in chinese_calendar.workdays.items() if d.year == year}
-        _year_replace(year, off, work, CalendarSource.LIBRARY, "chinese-calendar")
+        if existing is None or _days(existing) != _days_of(off, work):
+            # Unchanged years are left as they are: a restart cuts no release.
+            _year_replace(year, off, work, CalendarSource.LIBRARY, "chinese-calendar")
         seeded.append(year)
     return seeded
 
 
-@transaction.atomic
+@catalogue_change()
 def calendar_year_set(
     *, year: int, off_days: dict[date, str], work_days: dict[date, str], notice: str
 ) -> CalendarYear:
@@ -65,7 +67,18 @@ def _year_replace(year, off, work, source, notice) -> CalendarYear:
         [CalendarDay(year=row, date=d, kind=DayKind.OFF, name=_name(n)) for d, n in off.items()]
         + [CalendarDay(year=row, date=d, kind=DayKind.WORK, name=_name(n)) for d, n in work.items()]
     )
+    catalogue_changed()
     return row
+
+
+def _days(row: CalendarYear) -> set[tuple]:
+    return set(row.days.values_list("date", "kind", "name"))
+
+
+def _days_of(off: dict, work: dict) -> set[tuple]:
+    return {(d, DayKind.OFF, _name(n)) for d, n in off.items()} | {
+        (d, DayKind.WORK, _name(n)) for d, n in work.items()
+    }
 
 
 HOLIDAY_NAMES = {

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from sync.config import consumer_start_hooks
 from sync.consumer import consume_run
 
 
-def _ask_catalogue() -> None:
-    """A site without any catalogue release asks the county for everything."""
-    from sync.catalogue import applied_release, catalogue_resend_request
-
-    if settings.HALL_TIER != "county" and applied_release() == 0:
-        catalogue_resend_request(since=0)
+def _on_start() -> None:
+    """What the apps want done when the consumer starts (HALL_SYNC_CONSUMER_START): a site
+    without any catalogue release asks the county for everything."""
+    for hook in consumer_start_hooks():
+        hook()
 
 
 class Command(BaseCommand):
@@ -24,4 +23,4 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="stop when the queue is empty")
 
     def handle(self, *args, **opts):
-        consume_run(once=opts["once"], on_start=_ask_catalogue)
+        consume_run(once=opts["once"], on_start=_on_start)

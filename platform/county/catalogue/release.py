@@ -1,78 +1,120 @@
-"""Catalogue fan-out: the county cuts numbered releases; each site applies what applies to it.
+"""Catalogue releases: the county cuts numbered releases; each site applies what applies to it.
 
-A release message carries `base` and `release`: the item versions added after release
-`base` (versions are immutable and append-only), the site's own delegations (all, so a
-withdrawal arrives), the calendar when it changed since `base`, and the site tree. A site
-applies it when base <= applied < release, atomically in its inbox transaction; when it
-finds a gap (base > applied) it asks the county to re-send from what it has. A new node
-asks at its first start.
+A release is cut in the transaction of the change that causes it (an item version published,
+a delegation granted or withdrawn, the calendar edited): every catalogue write runs inside
+`catalogue_change()`, and the outermost one cuts one release just before its block ends, so
+a transaction that makes several edits inside one `catalogue_change()` cuts once. No polling:
+a rolled-back edit leaves no release and no outbox row. See docs/decisions/0010.
+
+A release message carries `base` and `release`: the item versions added after release `base`
+(versions are immutable and append-only), the site's own delegations (all, so a withdrawal
+arrives), the calendar when it changed since `base`, and the site tree. A site applies it
+when base <= applied < release, atomically in its inbox transaction; when it finds a gap
+(base > applied) it asks the county to re-send from what it has. A new node asks at start.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from county.catalogue.carried import version_data, version_values
 from county.catalogue.models import Delegation, Item, ItemVersion
 from county.workdays.models import CalendarDay, CalendarYear
-from sites.registry.models import Department, Site
+from sites.registry.models import Department, Site, Tier
 from sites.registry.tree import load_tree
+from sync.api import outbox_put
 from sync.models import CatalogueRelease, SyncCounter
-from sync.outbox import outbox_put
 
 RELEASE = "catalogue.release"
 RESEND = "catalogue.resend"
 APPLIED = "catalogue_release"
 ASKED = "catalogue_resend_asked"
-COUNTY = "county"
+RELEASE_LOCK = 0x4C52_454C  # any constant shared by every process of the county
+
+
+class NotAuthoring(PermissionDenied):
+    """Only the county authors the catalogue (a 403 wherever a view lets it through)."""
+
+
+NOT_AUTHORING = "只有县政务服务中心维护事项目录，本站点只接收目录发布。"
 
 
 def _digest(value) -> str:
     return hashlib.sha256(json.dumps(value, default=str).encode()).hexdigest()
 
 
-def fingerprints() -> tuple[str, str]:
-    """(catalogue, calendar) fingerprints: cheap aggregates that change with any edit."""
-    cat = [
-        ItemVersion.objects.aggregate(n=Count("id"), m=Max("id")),
-        Delegation.objects.aggregate(n=Count("id"), g=Max("granted_at"), w=Max("withdrawn_at")),
-        Delegation.objects.filter(withdrawn_at__isnull=False).count(),
-    ]
-    cal = [
-        CalendarYear.objects.aggregate(n=Count("id"), u=Max("updated_at")),
-        CalendarDay.objects.count(),
-    ]
-    return _digest(cat), _digest(cal)
+def calendar_fingerprint() -> str:
+    """Tells a release whether the calendar changed since its base (then it carries it)."""
+    return _digest(
+        [
+            CalendarYear.objects.aggregate(n=Count("id"), u=Max("updated_at")),
+            CalendarDay.objects.count(),
+        ]
+    )
 
 
-# -- county ---------------------------------------------------------------------------
+def county_code() -> str:
+    return next(code for code, spec in load_tree().items() if spec.tier == Tier.COUNTY)
 
 
-def _version_data(v: ItemVersion) -> dict:
-    return {
-        "code": v.item.code,
-        "number": v.number,
-        "department": v.department.code,
-        "co_departments": sorted(d.code for d in v.co_departments.all()),
-        "name": v.name,
-        "kind": v.kind,
-        "handling_type": v.handling_type,
-        "legal_limit_days": v.legal_limit_days,
-        "promised_limit_days": v.promised_limit_days,
-        "fees": v.fees,
-        "legal_basis": v.legal_basis,
-        "content": v.content,
-        "procedure": v.procedure,
-        "materials": v.materials,
-        "part_limit_days": v.part_limit_days,
-        "change_note": v.change_note,
-    }
+# -- county: cutting ------------------------------------------------------------------
+
+
+class _Depth(threading.local):
+    value = 0
+    dirty = False  # something changed inside the outermost block
+
+
+_depth = _Depth()
+
+
+def _serialise_catalogue_writes() -> None:
+    """Catalogue writes one at a time, from their first statement to commit: a release
+    bounds its versions by id, so a version must not commit after a release that a later
+    id already went into. PostgreSQL: an advisory lock held to the end of the transaction;
+    SQLite: BEGIN IMMEDIATE already serialises writers."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RELEASE_LOCK])
+
+
+@contextmanager
+def catalogue_change() -> Iterator[None]:
+    """Wrap every catalogue write: at the county only, serialised, and the outermost block
+    cuts one release before it ends (in the same transaction) if anything inside it called
+    `catalogue_changed()` (a restart that re-seeds what is already there cuts nothing)."""
+    if settings.HALL_TIER != Tier.COUNTY:
+        raise NotAuthoring(NOT_AUTHORING)
+    with transaction.atomic():
+        if _depth.value == 0:
+            _serialise_catalogue_writes()
+            _depth.dirty = False
+        _depth.value += 1
+        try:
+            yield
+        finally:
+            _depth.value -= 1
+        if _depth.value == 0 and _depth.dirty:
+            _depth.dirty = False
+            catalogue_release_cut()
+
+
+def catalogue_changed() -> None:
+    """Called by a write that changed what the halls receive, inside `catalogue_change()`."""
+    if _depth.value == 0:
+        raise RuntimeError("catalogue_changed() outside catalogue_change()")
+    _depth.dirty = True
 
 
 def release_payload(*, site: str, base: int, upto: CatalogueRelease) -> dict:
@@ -88,7 +130,7 @@ def release_payload(*, site: str, base: int, upto: CatalogueRelease) -> dict:
         "base": base_row.number if base_row else 0,
         "release": upto.number,
         "sites": [vars(spec) for spec in load_tree().values()],
-        "versions": [_version_data(v) for v in versions],
+        "versions": [version_data(v) for v in versions],
         "delegations": [
             {
                 "uid": str(d.uid),
@@ -114,36 +156,21 @@ def release_payload(*, site: str, base: int, upto: CatalogueRelease) -> dict:
     return payload
 
 
-RELEASE_LOCK = 0x4C52_454C  # any constant shared by every process of the county
-
-
-def _one_cut_at_a_time() -> None:
-    """The relay's periodic cut and a cut asked for by hand may run at once; locking the
-    last release row does not help before the first release exists. PostgreSQL: an advisory
-    lock held to the end of the transaction; SQLite: BEGIN IMMEDIATE already serialises."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RELEASE_LOCK])
-
-
 @transaction.atomic
-def catalogue_release_cut(*, force: bool = False) -> CatalogueRelease | None:
-    """County: cut release N+1 when the catalogue or calendar changed; send it to every site."""
-    if settings.HALL_TIER != "county":
-        raise RuntimeError("only the county releases the catalogue")
-    _one_cut_at_a_time()
-    cat, cal = fingerprints()
+def catalogue_release_cut() -> CatalogueRelease:
+    """County: cut release N+1 of what is in this transaction; send it to every site."""
+    if settings.HALL_TIER != Tier.COUNTY:
+        raise NotAuthoring(NOT_AUTHORING)
+    _serialise_catalogue_writes()
     last = CatalogueRelease.objects.select_for_update().order_by("-number").first()
-    if last and not force and (last.fingerprint, last.calendar_fingerprint) == (cat, cal):
-        return None
     release = CatalogueRelease.objects.create(
         number=(last.number if last else 0) + 1,
         max_version_id=ItemVersion.objects.aggregate(m=Max("id"))["m"] or 0,
-        fingerprint=cat,
-        calendar_fingerprint=cal,
+        fingerprint="",  # releases are cut by the change itself, not found by comparing
+        calendar_fingerprint=calendar_fingerprint(),
     )
-    for code in load_tree():
-        if code != COUNTY:
+    for code, spec in load_tree().items():
+        if spec.tier != Tier.COUNTY:
             payload = release_payload(site=code, base=last.number if last else 0, upto=release)
             outbox_put(type=RELEASE, aggregate="", payload=payload, dest=code)
     return release
@@ -151,15 +178,14 @@ def catalogue_release_cut(*, force: bool = False) -> CatalogueRelease | None:
 
 @transaction.atomic
 def catalogue_resend(*, site: str, since: int) -> None:
-    """County: send `site` everything after release `since`, up to the latest."""
-    latest = CatalogueRelease.objects.order_by("-number").first() or catalogue_release_cut(
-        force=True
-    )
+    """County: send `site` everything after release `since`, up to the latest (a fresh
+    county with nothing released yet cuts release 1 of what it has)."""
+    latest = CatalogueRelease.objects.order_by("-number").first() or catalogue_release_cut()
     payload = release_payload(site=site, base=since, upto=latest)
     outbox_put(type=RELEASE, aggregate="", payload=payload, dest=site)
 
 
-# -- sites ----------------------------------------------------------------------------
+# -- sites: applying ------------------------------------------------------------------
 
 
 def applied_release() -> int:
@@ -169,7 +195,7 @@ def applied_release() -> int:
 
 def catalogue_resend_request(*, since: int, force: bool = False) -> bool:
     """Site: ask the county for the releases after `since` (at most once a minute)."""
-    if settings.HALL_TIER == "county":
+    if settings.HALL_TIER == Tier.COUNTY:
         return False
     with transaction.atomic():
         asked = SyncCounter.objects.select_for_update().filter(name=ASKED).first()
@@ -177,8 +203,14 @@ def catalogue_resend_request(*, since: int, force: bool = False) -> bool:
         if asked and asked.value == since and recent and not force:
             return False
         SyncCounter.objects.update_or_create(name=ASKED, defaults={"value": since})
-        outbox_put(type=RESEND, aggregate="", payload={"since": since}, dest=COUNTY)
+        outbox_put(type=RESEND, aggregate="", payload={"since": since}, dest=county_code())
     return True
+
+
+def catalogue_ask_at_start() -> None:
+    """Consumer start (HALL_SYNC_CONSUMER_START): a site without any release asks for all."""
+    if settings.HALL_TIER != Tier.COUNTY and applied_release() == 0:
+        catalogue_resend_request(since=0)
 
 
 def catalogue_apply(*, payload: dict) -> bool:
@@ -210,13 +242,14 @@ def _apply_sites(rows: list[dict]) -> None:
 def _apply_versions(rows: list[dict]) -> None:
     departments = {d.code: d for d in Department.objects.all()}
     for row in rows:
-        data = dict(row)
-        code, number = data.pop("code"), data.pop("number")
-        dept = departments[data.pop("department")]
-        co = [departments[c] for c in data.pop("co_departments")]
+        code, number = row["code"], row["number"]
+        dept = departments[row["department"]]
+        co = [departments[c] for c in row["co_departments"]]
         item, _ = Item.objects.get_or_create(code=code, defaults={"department": dept})
         if not ItemVersion.objects.filter(item=item, number=number).exists():
-            version = ItemVersion.objects.create(item=item, number=number, department=dept, **data)
+            version = ItemVersion.objects.create(
+                item=item, number=number, department=dept, **version_values(row)
+            )
             version.co_departments.set(co)
         if number > item.current_version:
             item.current_version, item.department = number, dept
