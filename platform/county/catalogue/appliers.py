@@ -12,10 +12,59 @@ from county.catalogue.release import (
     county_code,
 )
 from sites.registry.models import Tier
-from sync.api import Reject, applier
+from sync.api import DateTime, Int, List, Obj, Reject, Str, applier
+
+# What a release writes (Site, ItemVersion, Delegation, CalendarYear/Day), against the columns.
+RELEASE_SCHEMA = Obj(
+    {
+        "base": Int(),
+        "release": Int(min=1),
+        "sites": List(
+            Obj(
+                {
+                    "code": Str(max_length=40, blank=False),
+                    "name": Str(max_length=100, blank=False),
+                    "tier": Str(max_length=10, blank=False),
+                    "parent": Str(max_length=40, null=True),
+                }
+            )
+        ),
+        "versions": List(
+            Obj(
+                {
+                    "code": Str(max_length=40, blank=False),
+                    "number": Int(min=1),
+                    "name": Str(max_length=100, blank=False),
+                    "kind": Str(max_length=20, blank=False),
+                    "handling_type": Str(max_length=10, blank=False),
+                    "legal_limit_days": Int(max=32_767),
+                    "promised_limit_days": Int(max=32_767),
+                    "fees": Str(max_length=200),
+                    "change_note": Str(max_length=200),
+                    "materials": List(),
+                    "co_departments": List(Str(max_length=40)),
+                }
+            )
+        ),
+        "delegations": List(
+            Obj(
+                {
+                    "uid": Str(max_length=36, blank=False),
+                    "item": Str(max_length=40, blank=False),
+                    "mode": Str(max_length=10, blank=False),
+                    "granted_at": DateTime(),
+                    "withdrawn_at": DateTime(null=True),
+                    "note": Str(max_length=200),
+                }
+            )
+        ),
+        "calendar": List(required=False),
+    }
+)
+RESEND_SCHEMA = Obj({"since": Int()})
 
 
-@applier(RELEASE)
+@applier(RELEASE, payload=RELEASE_SCHEMA)
 def release_received(envelope) -> None:
     if envelope.origin != county_code():
         raise Reject("目录发布不是来自县政务服务中心")
@@ -27,7 +76,7 @@ def release_received(envelope) -> None:
     catalogue_apply(payload=envelope.payload)
 
 
-@applier(RESEND)
+@applier(RESEND, payload=RESEND_SCHEMA)
 def resend_requested(envelope) -> None:
     if settings.HALL_TIER != Tier.COUNTY:
         raise Reject("重发请求只能发给县政务服务中心")
