@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from deploy.views import home
+from deploy.views import healthz, home
 from permissions.views import StaffLoginView, StaffLogoutView
 from sites.citizen.views import case_status_page
 
@@ -15,6 +15,7 @@ admin.site.index_title = "管理"
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz/", healthz, name="healthz"),
     path("accounts/login/", StaffLoginView.as_view(), name="login"),
     path("accounts/logout/", StaffLogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

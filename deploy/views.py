@@ -1,10 +1,13 @@
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.db.models import OuterRef, Subquery
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from county.catalogue.models import HandlingType, ItemVersion
 from county.catalogue.selectors import delegation_list
 from sites.registry.models import Site
+from sync.models import OutboxMessage
 from sync.selectors import sync_status
 
 
@@ -30,3 +33,21 @@ def home(request):
         "deploy/home.html",
         {"site": site, "delegations": delegations, "sync": status},
     )
+
+
+# A backlog beyond this many unsent messages means the relay is stuck or the broker away.
+HEALTH_BACKLOG_LIMIT = 10_000
+
+
+def healthz(request):
+    """For a load balancer or monitor: no auth, no personal data, 200 or 503 with JSON."""
+    body = {"site": settings.HALL_SITE, "database": "ok", "outbox_backlog": None}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        body["outbox_backlog"] = OutboxMessage.objects.filter(sent_at__isnull=True).count()
+    except DatabaseError as exc:
+        body["database"] = f"error: {type(exc).__name__}"
+    healthy = body["database"] == "ok" and body["outbox_backlog"] <= HEALTH_BACKLOG_LIMIT
+    body["status"] = "ok" if healthy else "unavailable"
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -58,6 +58,7 @@ GRAPHENE = {
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files (ADR 0011)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,6 +100,31 @@ def database_config(url: str | None) -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         }
+    return pool_config(config)
+
+
+# --- Application server and database connections (docs/decisions/0011-application-server.md)
+# `hall node` serves with gunicorn (gthread): HALL_WEB_WORKERS processes of HALL_WEB_THREADS
+# threads. It sets HALL_DB_POOL_MAX for the server it starts, so on PostgreSQL each worker
+# holds a psycopg pool of at most that many connections (workers x threads per hall) and
+# closes those idle for HALL_DB_POOL_IDLE seconds. Other processes (relay, consumer,
+# worker, shells) keep one persistent connection each and no pool.
+HALL_WEB_WORKERS = env_int("HALL_WEB_WORKERS", 1)
+HALL_WEB_THREADS = env_int("HALL_WEB_THREADS", 4)
+HALL_DB_POOL_MAX = env_int("HALL_DB_POOL_MAX", 0)
+HALL_DB_POOL_IDLE = env_int("HALL_DB_POOL_IDLE", 60)
+
+
+def pool_config(config: dict) -> dict:
+    if HALL_DB_POOL_MAX <= 0 or config["ENGINE"] != "django.db.backends.postgresql":
+        return config
+    config["CONN_MAX_AGE"] = 0  # Django's pool requires it: the pool keeps the connections
+    config.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 0,
+        "max_size": HALL_DB_POOL_MAX,
+        "max_idle": HALL_DB_POOL_IDLE,
+        "timeout": 10,  # a request waits this long for a free connection, then fails
+    }
     return config
 
 
@@ -142,6 +168,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Embedded (DEBUG): WhiteNoise serves straight from the apps' static folders, so a fresh
+# clone needs no collectstatic; production collects into STATIC_ROOT at node start.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -63,13 +63,13 @@ def _child(opts: dict) -> None:
 
     print(f"== migrate {DB_NAME}", flush=True)
     call_command("migrate", verbosity=0)
-    sites = _load_sites(opts["halls"])
-    _load_cases(opts, sites)
+    sites = load_sites(opts["halls"])
+    load_cases(opts, sites)
     _drop_old_bench_indexes()
     _measure(opts, sites)
 
 
-def _load_sites(halls: int):
+def load_sites(halls: int):
     from county.catalogue.models import Item
     from county.catalogue.sample import catalogue_load_sample
     from permissions.roles import Role
@@ -149,7 +149,7 @@ def _case_select_sql(site_ids: list[int], item_version_id: int, n: int) -> tuple
     return sql, params
 
 
-def _load_cases(opts: dict, sites) -> None:
+def load_cases(opts: dict, sites) -> None:
     from django.db import connection, transaction
 
     from county.catalogue.models import ItemVersion
@@ -194,7 +194,7 @@ def _drop_old_bench_indexes() -> None:
         cur.execute("DROP INDEX IF EXISTS bench_case_newest")
 
 
-def _user(username: str, site, role):
+def bench_user(username: str, site, role):
     from django.contrib.auth import get_user_model
 
     from permissions.services import staff_create
@@ -266,8 +266,8 @@ def _measure(opts: dict, sites) -> None:
     )
     village = township.children.order_by("pk").last()
     users = {
-        "village clerk": _user(f"bench-clerk-{village.code}", village, Role.CLERK),
-        "township clerk": _user(f"bench-clerk-{township.code}", township, Role.CLERK),
+        "village clerk": bench_user(f"bench-clerk-{village.code}", village, Role.CLERK),
+        "township clerk": bench_user(f"bench-clerk-{township.code}", township, Role.CLERK),
     }
 
     def numbers_of(site, k=200):

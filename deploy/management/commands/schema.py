@@ -26,7 +26,27 @@ class Command(BaseCommand):
             self.stdout.write(f"wrote {out}")
 
 
+def postgresql_integer_ranges() -> None:
+    """Give the model fields PostgreSQL's integer bounds, whatever database this process
+    uses: production runs PostgreSQL, whose integer column is int32, while SQLite (the
+    embedded default) would advertise int64 bounds the production columns cannot hold."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.backends.base.operations import BaseDatabaseOperations
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    # PostgreSQL's operations inherit the standard ranges; SQLite overrides the method
+    connection.ops.integer_field_range = BaseDatabaseOperations.integer_field_range.__get__(
+        connection.ops
+    )
+    connection.ops.integer_field_ranges = DatabaseOperations.integer_field_ranges
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            vars(field).pop("validators", None)  # cached_property: recompute with the bounds
+
+
 def _openapi(out: Path) -> None:
+    postgresql_integer_ranges()
     call_command("spectacular", "--file", str(out), "--validate", "--fail-on-warn")
 
 

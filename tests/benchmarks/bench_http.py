@@ -1,0 +1,294 @@
+"""`hall bench http [cases=1000000] [halls=300] [clerks=32] [seconds=20] [workers=2] [threads=4]
+[fresh]`
+
+A real node under its real server (gunicorn gthread, `hall node`) on PostgreSQL with
+`cases` cases (loaded as bench_permissions loads them, into hall_bench_http), driven by
+`clerks` concurrent clerks, each logged in through the login page with its own session,
+each at its own hall (villages and townships in turn). Every clerk loops over PAGES (the
+REST case list, page of 50, and the detail of one of its own cases) for `seconds`.
+
+Load generator: one thread per clerk with a keep-alive http.client connection. It records
+every request's latency and status itself (no sampling), needs no extra package, and a
+clerk waits for its answer before asking again, as a person does (a closed loop; wrk and
+locust would need Lua or gevent for per-clerk sessions and own-case URLs). Its CPU share is
+small beside Django's; it runs in this process while the server has its own.
+
+Baseline: the same pages with 1 clerk, measured in the same run just before; the figures
+are printed as ratios against it. PostgreSQL connections: peak of pg_stat_activity rows
+for the bench database, sampled every 20 ms (this process closes its own first).
+
+Add a page: append (label, function(clerk) -> path) to PAGES.
+The last line of output is one JSON object.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+
+from tests.benchmarks.support import SERVER, bench_options, in_child, rerun_on_own_database
+
+DB_NAME = "hall_bench_http"
+PASSWORD = "Bench-Clerk-2026"
+PORT = 18790
+
+
+@dataclass
+class Clerk:
+    username: str
+    numbers: list[str]  # cases this clerk's hall owns
+    cookie: str = ""
+    times: dict = field(default_factory=dict)  # page label -> [ms]
+    errors: dict = field(default_factory=dict)  # page label -> count
+
+
+PAGES = [
+    ("case list", lambda clerk: "/api/cases/?limit=50"),
+    ("case detail", lambda clerk: f"/api/cases/{random.choice(clerk.numbers)}/"),
+]
+
+
+def _options(argv: list[str]) -> dict:
+    return bench_options(
+        argv,
+        {
+            "cases": 1_000_000,
+            "halls": 300,
+            "clerks": 32,
+            "seconds": 20,
+            "workers": 2,
+            "threads": 4,
+            "fresh": False,
+        },
+    )
+
+
+def run(argv: list[str]) -> None:
+    opts = _options(argv)
+    if not in_child():
+        rerun_on_own_database(bench="http", db_name=DB_NAME, argv=argv)
+    else:
+        _child(opts)
+
+
+def _child(opts: dict) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from tests.benchmarks.bench_permissions import load_cases, load_sites
+
+    print(f"== migrate {DB_NAME}", flush=True)
+    call_command("migrate", verbosity=0)
+    sites = load_sites(opts["halls"])
+    load_cases(opts, sites)
+    clerks = _clerks(opts, sites)
+    connection.close()  # only the server's connections count from here
+    server = _start_server(opts)
+    try:
+        for clerk in clerks:
+            _login(clerk)
+        baseline = _drive(clerks[:1], seconds=max(5, opts["seconds"] // 2))
+        loaded = _drive(clerks, seconds=opts["seconds"])
+    finally:
+        server.terminate()
+        server.wait(30)
+    _report(opts, baseline, loaded)
+
+
+def _clerks(opts: dict, sites) -> list[Clerk]:
+    """One clerk per hall, villages and townships alternating; numbers follow the loading
+    rule of bench_permissions (case g belongs to sites[g % halls])."""
+    from permissions.roles import Role
+    from sites.registry.models import Tier
+    from tests.benchmarks.bench_permissions import bench_user
+
+    halls = len(sites)
+    villages = [i for i, s in enumerate(sites) if s.tier == Tier.VILLAGE]
+    townships = [i for i, s in enumerate(sites) if s.tier == Tier.TOWNSHIP]
+    chosen = [(townships if k % 2 else villages)[k // 2] for k in range(opts["clerks"])]
+    clerks = []
+    for i in chosen:
+        site = sites[i]
+        user = bench_user(f"bench-http-{site.code}", site, Role.CLERK)
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+        numbers = [f"B{g:08d}" for g in range(i or halls, opts["cases"] + 1, halls)[:200]]
+        clerks.append(Clerk(user.username, numbers))
+    print(f"== {len(clerks)} clerks at {len(set(chosen))} halls", flush=True)
+    return clerks
+
+
+def _start_server(opts: dict) -> subprocess.Popen:
+    env = dict(
+        os.environ,
+        HALL_WEB_WORKERS=str(opts["workers"]),
+        HALL_WEB_THREADS=str(opts["threads"]),
+    )
+    env.pop("HALL_BENCH_CHILD", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deploy.cli", "node", "--port", str(PORT)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        try:
+            status, _, _ = _request(None, "GET", "/healthz/")
+            if status == 200:
+                print(f"== server up: {opts['workers']} x {opts['threads']}", flush=True)
+                return proc
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise SystemExit("the node did not start")
+
+
+def _request(conn, method: str, path: str, body: str = "", headers: dict | None = None):
+    own = conn is None
+    conn = conn or http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    try:
+        conn.request(method, path, body=body or None, headers=headers or {})
+        response = conn.getresponse()
+        data = response.read()
+        return response.status, response.headers, data
+    finally:
+        if own:
+            conn.close()
+
+
+def _login(clerk: Clerk) -> None:
+    """Through the login page, as a browser does: CSRF cookie, then the form."""
+    status, headers, _ = _request(None, "GET", "/accounts/login/")
+    jar = SimpleCookie()
+    jar.load(headers.get("Set-Cookie", ""))
+    csrf = jar["csrftoken"].value
+    form = urlencode(
+        {"username": clerk.username, "password": PASSWORD, "csrfmiddlewaretoken": csrf}
+    )
+    status, headers, _ = _request(
+        None,
+        "POST",
+        "/accounts/login/",
+        form,
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf}",
+            "Referer": f"http://127.0.0.1:{PORT}/accounts/login/",
+        },
+    )
+    cookies = SimpleCookie()
+    for value in headers.get_all("Set-Cookie") or []:
+        cookies.load(value)
+    if status != 302 or "sessionid" not in cookies:
+        raise SystemExit(f"login of {clerk.username} failed: {status}")
+    clerk.cookie = f"sessionid={cookies['sessionid'].value}"
+
+
+def _clerk_loop(clerk: Clerk, stop: threading.Event) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    clerk.times = {label: [] for label, _ in PAGES}
+    clerk.errors = {label: 0 for label, _ in PAGES}
+    while not stop.is_set():
+        for label, path_of in PAGES:
+            start = time.perf_counter()
+            try:
+                status, _, _ = _request(
+                    conn, "GET", path_of(clerk), headers={"Cookie": clerk.cookie}
+                )
+            except (OSError, http.client.HTTPException):
+                status = 0
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+            elapsed = (time.perf_counter() - start) * 1000
+            if status == 200:
+                clerk.times[label].append(elapsed)
+            else:
+                clerk.errors[label] += 1
+    conn.close()
+
+
+def _pg_connections(stop: threading.Event, peak: list[int]) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        while not stop.is_set():
+            n = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [DB_NAME]
+            ).fetchone()[0]
+            peak[0] = max(peak[0], n)
+            time.sleep(0.02)
+
+
+def _drive(clerks: list[Clerk], *, seconds: int) -> dict:
+    stop, peak = threading.Event(), [0]
+    sampler = threading.Thread(target=_pg_connections, args=(stop, peak), daemon=True)
+    threads = [threading.Thread(target=_clerk_loop, args=(c, stop)) for c in clerks]
+    sampler.start()
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    sampler.join()
+    out = {"clerks": len(clerks), "seconds": round(wall, 1), "pg_connections_peak": peak[0]}
+    for label, _ in PAGES:
+        times = sorted(t for c in clerks for t in c.times[label])
+        errors = sum(c.errors[label] for c in clerks)
+        q = statistics.quantiles(times, n=100) if len(times) > 1 else [0.0] * 99
+        out[label] = {
+            "requests": len(times),
+            "errors": errors,
+            "rps": round(len(times) / wall, 1),
+            "p50_ms": round(statistics.median(times), 1) if times else None,
+            "p95_ms": round(q[94], 1),
+            "max_ms": round(times[-1], 1) if times else None,
+        }
+    out["rps"] = round(sum(out[label]["requests"] for label, _ in PAGES) / wall, 1)
+    out["errors"] = sum(out[label]["errors"] for label, _ in PAGES)
+    return out
+
+
+def _report(opts: dict, baseline: dict, loaded: dict) -> None:
+    print(
+        f"\n{opts['cases']} cases, {opts['halls']} halls; server {opts['workers']} worker(s) x "
+        f"{opts['threads']} thread(s); load average {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} CPUs",
+        flush=True,
+    )
+    for run_ in (baseline, loaded):
+        print(
+            f"-- {run_['clerks']} clerk(s), {run_['seconds']} s: {run_['rps']} requests/s, "
+            f"errors {run_['errors']}, PostgreSQL connections peak {run_['pg_connections_peak']}"
+        )
+        for label, _ in PAGES:
+            row = run_[label]
+            base = baseline[label]
+            print(
+                f"   {label:<14} n={row['requests']:<6} p50 {row['p50_ms']:7.1f} ms "
+                f"({row['p50_ms'] / base['p50_ms']:4.1f}x)  p95 {row['p95_ms']:7.1f} ms "
+                f"({row['p95_ms'] / base['p95_ms']:4.1f}x)  max {row['max_ms']:7.1f} ms  "
+                f"{row['rps']:7.1f}/s ({row['rps'] / base['rps']:4.1f}x)  errors {row['errors']}"
+            )
+    summary = {
+        "cases": opts["cases"],
+        "workers": opts["workers"],
+        "threads": opts["threads"],
+        "baseline": baseline,
+        "loaded": loaded,
+        "load_average": round(os.getloadavg()[0], 1),
+    }
+    print(json.dumps(summary, ensure_ascii=False))
