@@ -113,7 +113,14 @@ def intake(request):
     return render(
         request,
         "workbench/intake.html",
-        {"version": version, "code": code, "errors": errors, "values": values, "items": items},
+        {
+            "version": version,
+            "code": code,
+            "errors": errors,
+            "values": values,
+            "checked": values.getlist("materials") if request.method == "POST" else None,
+            "items": items,
+        },
     )
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cases.conftest import at_site, halls, township, village  # noqa: F401  (shared fixtures)
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
