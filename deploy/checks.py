@@ -51,6 +51,12 @@ def schema_drift(env: dict) -> bool:
     return ok
 
 
+def browser_up() -> None:
+    """Browser tests need Debian's Chromium; as root we install it, otherwise they skip."""
+    if not Path("/usr/bin/chromium").exists() and os.geteuid() == 0:
+        subprocess.call(["bash", str(REPO_ROOT / "deploy" / "browser-up.sh")])
+
+
 def run_all(argv: list[str]) -> int:
     real = "--real" in argv
     pytest_args = argv[argv.index("--") + 1 :] if "--" in argv else []
@@ -81,6 +87,7 @@ def run_all(argv: list[str]) -> int:
             ),
         ]
     failed = [name for name, step in steps if not step()]
+    browser_up()
     label = "PostgreSQL + RabbitMQ" if real else "SQLite + filesystem transport"
     if not _run(f"pytest on {label}", [str(BIN / "pytest"), *pytest_args], env):
         failed.append("pytest")

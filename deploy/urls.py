@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/logout/", StaffLogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("chaxun/", case_status_page, name="citizen-case-status"),
+    path("gongzuotai/", include("sites.workbench.urls")),
     path("api/", include("deploy.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),

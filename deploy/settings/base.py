@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "sites.cases",
     "sites.citizen",
     "sites.joint",
+    "sites.workbench",
     "county.readmodel",
     "county.graph",
 ]

@@ -1,0 +1,69 @@
+"""One action on one case from a page form: clean the posted fields, call one service."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from sites.cases import services, transfer
+from sites.cases.models import Outcome
+
+
+def _text(data, name: str) -> str:
+    return (data.get(name) or "").strip()
+
+
+def _days(data) -> int:
+    try:
+        days = int(_text(data, "days"))
+    except ValueError:
+        raise ValidationError({"days": "延期天数须为整数。"}) from None
+    return days
+
+
+def _lines(data, name: str) -> list[str]:
+    return [line.strip() for line in _text(data, name).splitlines() if line.strip()]
+
+
+def _outcome(data) -> str:
+    value = _text(data, "outcome")
+    if value not in Outcome.values:
+        raise ValidationError({"outcome": "请选择办理结果。"})
+    return value
+
+
+PERFORMERS = {
+    "accept": lambda case, by, d: services.case_accept(case=case, by=by),
+    "refuse": lambda case, by, d: services.case_refuse(
+        case=case, by=by, reasons=_text(d, "reasons")
+    ),
+    "supplement": lambda case, by, d: services.case_supplement_request(
+        case=case, by=by, items=_lines(d, "items")
+    ),
+    "supplement_complete": lambda case, by, d: services.case_supplement_complete(case=case, by=by),
+    "materials": lambda case, by, d: services.case_materials_supply(
+        case=case, by=by, names=d.getlist("names")
+    ),
+    "extend": lambda case, by, d: services.case_extend(
+        case=case, by=by, days=_days(d), reason=_text(d, "reason")
+    ),
+    "decide": lambda case, by, d: services.case_decide(
+        case=case, by=by, outcome=_outcome(d), opinion=_text(d, "opinion")
+    ),
+    "return": lambda case, by, d: services.case_return(
+        case=case, by=by, reason=_text(d, "reason"), policy=_text(d, "policy")
+    ),
+    "withdraw": lambda case, by, d: services.case_withdraw(
+        case=case, by=by, reason=_text(d, "reason")
+    ),
+    "forward": lambda case, by, d: transfer.case_forward(case=case, by=by, note=_text(d, "note")),
+    "hand_back": lambda case, by, d: transfer.case_hand_back(
+        case=case, by=by, note=_text(d, "note")
+    ),
+}
+
+
+def action_perform(*, name: str, case, by, data):
+    """Returns what the service returns (the query code for 受理)."""
+    if name not in PERFORMERS:
+        raise ValidationError({"action": "未知操作。"})
+    return PERFORMERS[name](case, by, data)

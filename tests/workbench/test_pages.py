@@ -1,0 +1,115 @@
+"""The workbench pages: intake, case page actions, notices, inbox query counts."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from permissions.roles import Role
+from permissions.services import staff_create
+from sites.cases.models import Case, CaseStatus
+from tests.cases.factories import ALL_MATERIALS, ID_NUMBER, PHONE, case_make
+
+pytestmark = pytest.mark.django_db
+
+
+def clerk_client(site, role=Role.CLERK):
+    user = staff_create(
+        username=f"{site.code}-{role}", name="王五", site=site, roles=[role], password=None
+    )
+    web = Client()
+    web.force_login(user)
+    return web, user
+
+
+def intake_post(web, **over):
+    data = {
+        "item_code": "mzj-002",
+        "applicant_name": "李四",
+        "applicant_id_number": ID_NUMBER,
+        "applicant_phone": PHONE,
+        "materials": ALL_MATERIALS,
+        **over,
+    }
+    return web.post(reverse("workbench:intake"), data)
+
+
+def test_intake_shows_checklist_and_field_errors(township):
+    web, _ = clerk_client(township)
+    page = web.get(reverse("workbench:intake"), {"item": "mzj-002"}).content.decode()
+    assert "困难情况证明材料（可容缺" in page
+    bad = intake_post(web, applicant_id_number="110105194912310021", applicant_phone="123")
+    assert bad.status_code == 200
+    html = bad.content.decode()
+    assert 'id="err-id"' in html and 'id="err-phone"' in html
+    assert not Case.objects.exists()
+
+
+def test_clerk_intake_to_decision_with_notices(township):
+    web, _ = clerk_client(township)
+    made = intake_post(web, materials=ALL_MATERIALS[:2])
+    case = Case.objects.get()
+    assert made.status_code == 302 and made.url == reverse("workbench:case", args=[case.number])
+    page = web.get(made.url).content.decode()
+    assert "受理" in page and "办结</button>" not in page  # decide only once accepted
+    assert "李四" in page and ID_NUMBER not in page  # ID number masked
+
+    accepted = web.post(reverse("workbench:act", args=[case.number, "accept"]))
+    notice = accepted.content.decode()
+    code = re.search(r'class="code">(\w+)<', notice).group(1)
+    assert "承诺件通知书" in notice and len(code) >= 6
+    # the code is shown once: a later print of the same notice does not carry it
+    again = web.get(reverse("workbench:notice", args=[case.number, "acceptance"])).content
+    assert code not in again.decode()
+
+    act = lambda name, **data: web.post(reverse("workbench:act", args=[case.number, name]), data)  # noqa: E731
+    act("supplement", items="困难情况证明材料\n收入证明")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUSPENDED
+    supplement = web.get(reverse("workbench:notice", args=[case.number, "supplement"]))
+    assert "收入证明" in supplement.content.decode()
+    act("supplement_complete")
+    act("decide", outcome="approved")  # refused: a 容缺 material is still outstanding
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ACCEPTED
+    act("materials", names="困难情况证明材料")
+    act("decide", outcome="approved", opinion="符合条件")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CONCLUDED and case.outcome == "approved"
+    decision = web.get(reverse("workbench:notice", args=[case.number, "decision"]))
+    assert "准予许可决定书" in decision.content.decode()
+
+
+def test_action_not_allowed_now_is_refused_in_chinese(township):
+    web, user = clerk_client(township)
+    case = case_make(by=user)
+    done = web.post(reverse("workbench:act", args=[case.number, "decide"]), {"outcome": "approved"})
+    page = web.get(done.url).content.decode()
+    assert "当前状态下不能进行该操作" in page
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
+
+
+def test_inbox_filters_and_searches(township):
+    web, user = clerk_client(township)
+    one = case_make(by=user)
+    case_make(by=user, state="refused")
+    page = web.get(reverse("workbench:inbox")).content.decode()
+    assert one.number in page and "共 1 件" in page
+    assert "共 0 件" in web.get(reverse("workbench:inbox"), {"q": "没有这人"}).content.decode()
+    assert "共 1 件" in web.get(reverse("workbench:inbox"), {"q": "李"}).content.decode()
+
+
+def test_inbox_queries_constant_in_page_size(township, django_assert_num_queries):
+    web, user = clerk_client(township)
+    for _ in range(12):
+        case_make(by=user)
+    with CaptureQueriesContext(connection) as small:
+        page = web.get(reverse("workbench:inbox"), {"size": 3})
+    assert page.content.decode().count('href="/gongzuotai/banjian/') == 3
+    with django_assert_num_queries(len(small.captured_queries)):
+        page = web.get(reverse("workbench:inbox"), {"size": 12})
+    assert page.content.decode().count('href="/gongzuotai/banjian/') == 12
