@@ -185,3 +185,32 @@ def test_actions_available_follow_the_table_and_the_hall(township):
     assert not names & {"accept", "refuse", "hand_back", "countersign", "parts_open"}
     concluded = case_in(CaseStatus.CONCLUDED, user)
     assert lifecycle.actions_available(case=concluded, here=township) == []
+
+
+def test_one_rule_decides_after_a_withdrawal(township, at_site):
+    from county.catalogue.models import Delegation
+    from county.catalogue.selectors import delegation_decides
+    from county.catalogue.services import delegation_withdraw
+    from permissions import access
+    from permissions.roles import Role
+    from permissions.services import staff_create
+
+    # given a case accepted at the township, then the delegation withdrawn
+    user = staff_create(
+        username="t-maan-decider", name="王五", site=township, roles=[Role.CLERK], password=None
+    )
+    before = case_in(CaseStatus.ACCEPTED, user)
+    at_site("county")  # the county withdraws it; the township applies the release
+    delegation_withdraw(
+        delegation=Delegation.objects.get(item__code="mzj-002", site=township, withdrawn_at=None)
+    )
+    at_site("t-maan")
+    item, kind = before.item_version.item, before.item_version.handling_type
+    # then the case accepted before it runs to the end here ...
+    assert delegation_decides(item=item, handling_type=kind, site=township, at=before.accepted_at)
+    assert lifecycle.may_decide(before, township)
+    services.case_decide(case=before, by=user, outcome="denied")
+    # ... and a new case is not decided here; permissions asks the same rule and agrees
+    assert not delegation_decides(item=item, handling_type=kind, site=township)
+    assert not access.can_decide_item_here(user=user, item=item, site=township)
+    assert access.can_decide_item_here(user=user, item=item, site=township, at=before.accepted_at)
