@@ -197,3 +197,10 @@ HALL_SYNC_BATCH = env_int("HALL_SYNC_BATCH", 500)  # relay publish / consumer ap
 HALL_SYNC_BACKOFF_MAX = env_int("HALL_SYNC_BACKOFF_MAX", 30)  # seconds between reconnects
 # Extra applier modules to import (the multi-node tests add their case-shaped test types).
 HALL_SYNC_APPLIER_MODULES = [m for m in env_str("HALL_SYNC_APPLIER_MODULES", "").split(",") if m]
+
+# Errors people see, in Chinese (deploy/errors.py). A request body beyond 2 MiB (forms and
+# JSON; uploaded files stream under their own limit) is answered 413 before it is read.
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "deploy.errors.api_exception_handler"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+MIDDLEWARE.insert(1, "deploy.errors.RequestSizeLimit")
+CSRF_FAILURE_VIEW = "deploy.errors.csrf_failure"
