@@ -204,3 +204,6 @@ REST_FRAMEWORK["EXCEPTION_HANDLER"] = "deploy.errors.api_exception_handler"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MIDDLEWARE.insert(1, "deploy.errors.RequestSizeLimit")
 CSRF_FAILURE_VIEW = "deploy.errors.csrf_failure"
+
+# People's times (deploy/timefmt.py): |people_time and |people_date in every template.
+TEMPLATES[0]["OPTIONS"]["builtins"] = ["deploy.timefmt"]
