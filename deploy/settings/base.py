@@ -207,3 +207,9 @@ CSRF_FAILURE_VIEW = "deploy.errors.csrf_failure"
 
 # People's times (deploy/timefmt.py): |people_time and |people_date in every template.
 TEMPLATES[0]["OPTIONS"]["builtins"] = ["deploy.timefmt"]
+
+# Swagger UI from the hall itself (halls run on intranets): drf-spectacular-sidecar's files.
+INSTALLED_APPS.append("drf_spectacular_sidecar")
+SPECTACULAR_SETTINGS.update(
+    SWAGGER_UI_DIST="SIDECAR", SWAGGER_UI_FAVICON_HREF="SIDECAR", REDOC_DIST="SIDECAR"
+)
