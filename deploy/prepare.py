@@ -32,7 +32,8 @@ DEMO_STAFF = {
         ("auditor", "冯审计", ["auditor"]),
     ],
     "township": [("clerk", "陈窗口", ["clerk"]), ("chief", "林首席", ["chief_representative"])],
-    "village": [("agent", "黄代办", ["village_agent"])],
+    # the village clerk accepts and forwards at a village hall (the village path of the workbench)
+    "village": [("agent", "黄代办", ["village_agent"]), ("clerk", "何窗口", ["clerk"])],
 }
 
 

@@ -30,3 +30,9 @@ if settings.HALL_TIER == "county":  # the view across sites lives at the county 
     from county.graph.views import graphql_view
 
     urlpatterns.append(path("graphql/", graphql_view, name="graphql"))
+
+# Chinese error pages (deploy/errors.py)
+handler400 = "deploy.errors.bad_request"
+handler403 = "deploy.errors.permission_denied"
+handler404 = "deploy.errors.page_not_found"
+handler500 = "deploy.errors.server_error"

@@ -234,3 +234,19 @@ HALL_SYNC_APPLIER_MODULES = [m for m in env_str("HALL_SYNC_APPLIER_MODULES", "")
 HALL_SYNC_TREE = "sites.registry.tree.load_tree"
 HALL_SYNC_FANIN = next(code for code, spec in load_tree().items() if spec.tier == "county")
 HALL_SYNC_CONSUMER_START = ["county.catalogue.release.catalogue_ask_at_start"]
+
+# Errors people see, in Chinese (deploy/errors.py). A request body beyond 2 MiB (forms and
+# JSON; uploaded files stream under their own limit) is answered 413 before it is read.
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "deploy.errors.api_exception_handler"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+MIDDLEWARE.insert(1, "deploy.errors.RequestSizeLimit")
+CSRF_FAILURE_VIEW = "deploy.errors.csrf_failure"
+
+# People's times (deploy/timefmt.py): |people_time and |people_date in every template.
+TEMPLATES[0]["OPTIONS"]["builtins"] = ["deploy.timefmt"]
+
+# Swagger UI from the hall itself (halls run on intranets): drf-spectacular-sidecar's files.
+INSTALLED_APPS.append("drf_spectacular_sidecar")
+SPECTACULAR_SETTINGS.update(
+    SWAGGER_UI_DIST="SIDECAR", SWAGGER_UI_FAVICON_HREF="SIDECAR", REDOC_DIST="SIDECAR"
+)

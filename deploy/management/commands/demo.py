@@ -18,6 +18,7 @@ DEMO_ACCOUNTS = [
     ("乡镇窗口", "t-maan-clerk"),
     ("首席代表", "t-maan-chief"),
     ("村代办员", "v-shiqiao-agent"),
+    ("村窗口", "v-shiqiao-clerk"),
 ]
 
 

@@ -43,6 +43,12 @@ class Command(BaseCommand):
             password = None
         elif opts["password_stdin"]:
             password = sys.stdin.readline().rstrip("\n")
+        elif not sys.stdin.isatty():
+            # getpass would echo a warning and read the pipe, then fail on the repeat prompt
+            raise CommandError(
+                "标准输入不是终端，无法提示输入密码：请加 --password-stdin 从管道读取密码，"
+                "或加 --no-password 创建暂不能登录的账号。"
+            )
         else:
             password = getpass.getpass("密码: ")
             if password != getpass.getpass("再次输入: "):
