@@ -187,17 +187,21 @@ def actions_available(*, case: Case, here: Site) -> list[Action]:
     """What the table allows now for `case` at `here` (the person's rights come on top)."""
     if case.owner_site_id != here.id:
         return []
+    joint = case.item_version.handling_type == "joint"
+    decides = None  # asked once, only when a deciding action is in reach (one query)
     found = []
     for act in ACTIONS.values():
         if not act.allows(case.status):
             continue
-        if act.name in ("decide", "countersign", "parts_open") and not may_decide(case, here):
-            continue
-        joint = case.item_version.handling_type == "joint"
         if act.name in ("countersign", "parts_open", "opinion", "reassign") and not joint:
             continue
         if act.name == "decide" and joint:
             continue  # a joint case concludes by countersign
+        if act.name in ("decide", "countersign", "parts_open"):
+            if decides is None:
+                decides = may_decide(case, here)
+            if not decides:
+                continue
         if act.name == "hand_back" and not case.route:
             continue
         if act.name == "forward" and here.parent_id is None:
