@@ -6,19 +6,26 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from county.catalogue.release import catalogue_change
 from county.catalogue.sample import catalogue_load_sample
+from county.hallkeys.services import hall_keys_enrol_pinned
 from county.workdays.services import calendar_seed_from_library
 from sites.registry.services import departments_load, site_tree_load
+from sync.api import own_key
 
 
 def node_prepare(*, sample: bool, verbosity: int = 0) -> dict:
     """Migrate, load the site tree and departments; the county also seeds its rules."""
     call_command("migrate", interactive=False, verbosity=verbosity)
     report = {"sites": site_tree_load(), "departments": departments_load()}
+    report["key"] = own_key().kid  # this hall's signing key, made on first start (ADR 0012)
     if settings.HALL_TIER == "county":
-        report["calendar_years"] = len(calendar_seed_from_library())
-        if sample:
-            report["sample_items"] = catalogue_load_sample()
+        # One release for what a first start sets up: the pinned keys, calendar, sample.
+        with catalogue_change():
+            report["keys_enrolled"] = hall_keys_enrol_pinned()
+            report["calendar_years"] = len(calendar_seed_from_library())
+            if sample:
+                report["sample_items"] = catalogue_load_sample()
     return report
 
 

@@ -24,6 +24,9 @@ outbox_put_many([Outgoing(type, aggregate, payload, dest, schema=1), ...]) -> [E
     statements (a writer filing many events at once).
 owner_of(aggregate) -> str | None      the owner as known at this node
 Reject(reason)                          raise in a handler to quarantine the message
+own_key() / key_rotate()                this hall's Ed25519 key (sync/keys.py); rotating
+                                        returns the new key, certified by the old one
+kid_of, pinned_keys, certificate_valid, keys_changed   the public-key registry (ADR 0012)
 Envelope                                id, type, schema, origin, dest, aggregate, seq,
                                         prev, at, payload, meta, sig
 """
@@ -31,11 +34,18 @@ Envelope                                id, type, schema, origin, dest, aggregat
 from sync.chain import owner_of
 from sync.config import fanin
 from sync.envelope import Envelope, Reject
+from sync.keys import certificate_valid, key_rotate, keys_changed, kid_of, own_key, pinned_keys
 from sync.outbox import NotOwner, Outgoing, outbox_put, outbox_put_many, ownership_transfer
 from sync.registry import applier, applier_many
 from sync.schema import Bool, Date, DateTime, Int, List, Obj, Str
 
 __all__ = [
+    "certificate_valid",
+    "key_rotate",
+    "keys_changed",
+    "kid_of",
+    "own_key",
+    "pinned_keys",
     "Bool",
     "Date",
     "DateTime",

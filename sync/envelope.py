@@ -1,7 +1,10 @@
 """The envelope every message between halls travels in: built, signed, parsed, verified.
 
-Canonical form: JSON with sorted keys and no spaces, without `sig`; `sig` is
-HMAC-SHA256 over those bytes with a key of the origin site.
+Canonical form: JSON with sorted keys and no spaces, without `sig`; `sig` is the origin
+hall's Ed25519 signature over those bytes ("ed25519:<kid>:<hex>", sync/keys.py), or in the
+HMAC era (envelope format 1, accepted only while HALL_SYNC_HMAC = "accept") 64 hex digits.
+`schema` is the version of the message type's payload (appliers register per type and
+schema); the signature's form is the version of the envelope itself.
 
 On the wire a hall sends exactly those canonical bytes with `,"sig":"<hex>"}` in place of
 the closing brace, so a receiver checks the signature over the bytes it received instead
@@ -11,8 +14,6 @@ key order or spacing is still accepted: it is checked against its canonical form
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from datetime import datetime
 from django.conf import settings
 
 from sync.config import site_codes
-from sync.keys import keys_for, signing_key
+from sync.keys import sign, verify
 
 
 class Reject(Exception):
@@ -115,12 +116,11 @@ def envelope_build(
     )
     data = env.unsigned()
     signed_bytes = canonical(data)
-    sig = hmac.new(signing_key(), signed_bytes, hashlib.sha256).hexdigest()
+    sig = sign(signed_bytes)
     return Envelope(**data, sig=sig, signed_bytes=signed_bytes)
 
 
 _SIG_OPEN = b',"sig":"'
-_SIG_TAIL = len(_SIG_OPEN) + 64 + 2  # ,"sig":"<64 hex>"}
 
 
 def envelope_dumps(env: Envelope) -> str:
@@ -131,16 +131,10 @@ def envelope_dumps(env: Envelope) -> str:
 
 def _signed_part(raw: bytes, sig: str) -> bytes | None:
     """The canonical bytes inside a body in wire form (None for any other layout)."""
-    if len(sig) == 64 and raw[-_SIG_TAIL:] == _SIG_OPEN + sig.encode() + b'"}':
-        return raw[:-_SIG_TAIL] + b"}"
+    tail = _SIG_OPEN + sig.encode() + b'"}'
+    if raw.endswith(tail):
+        return raw[: -len(tail)] + b"}"
     return None
-
-
-def _verified(signed_bytes: bytes, sig: str, keys) -> bool:
-    return any(
-        hmac.compare_digest(hmac.new(key, signed_bytes, hashlib.sha256).hexdigest(), sig)
-        for key in keys
-    )
 
 
 # Deeper than any payload we send; bounded because encoding, hashing and storing a nested
@@ -216,11 +210,14 @@ def envelope_parse(body: bytes | str) -> Envelope:
     # The received bytes minus the signature member, when in wire form; they parse to
     # `data` (the member removed was the object's last), so a valid signature over them
     # vouches for `data`. Otherwise, or if that does not verify, the canonical form of `data`.
-    keys = keys_for(data["origin"])
+    origin = data["origin"]
     wire = _signed_part(raw, sig)
-    if wire is not None and _verified(wire, sig, keys):
+    problem = verify(origin, wire, sig) if wire is not None else "no wire form"
+    if problem is None:
         return Envelope(**data, sig=sig, signed_bytes=wire)
     body_bytes = canonical(data)
-    if body_bytes != wire and _verified(body_bytes, sig, keys):
-        return Envelope(**data, sig=sig, signed_bytes=body_bytes)
-    raise Reject("bad signature")
+    if body_bytes != wire:
+        problem = verify(origin, body_bytes, sig)
+        if problem is None:
+            return Envelope(**data, sig=sig, signed_bytes=body_bytes)
+    raise Reject(problem)

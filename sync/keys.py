@@ -1,11 +1,28 @@
-"""Signing keys per site: the county provisions them; a node signs with its current key and
-accepts the current and the previous key of every origin (rotation without a flag day).
+"""Hall keys: every hall signs with its own Ed25519 private key, which never leaves it;
+every hall verifies with public keys only. See docs/decisions/0012.
 
-Source, in order:
-- HALL_SYNC_KEYRING: a JSON file {"<site>": ["<current hex>", "<previous hex>"], ...}
-  written by the county (`hall sync-keys`) and shipped to each node with its configuration.
-- otherwise (the embedded demo and the tests): keys derived deterministically from
-  HALL_SYNC_MASTER_KEY (default: a fixed demo secret) — one key per site, no previous key.
+Where keys come from:
+- this hall's private key: HALL_SYNC_KEY_FILE (JSON, mode 0600), made on first use
+  (atomically: processes starting together end up with one key) together with its public
+  half in HALL_SYNC_TRUST_DIR/<site>.pub;
+- the public keys of the halls: the county distributes them in every catalogue release;
+  sync/ reads them through the callable named by HALL_SYNC_PUBLIC_KEYS (it imports no
+  domain package) as {site: [{"kid", "public_key" (hex), "until" (ISO or None)}, ...]};
+- before a hall has a release (and for a hall the release does not know yet): pinned
+  public keys in HALL_SYNC_TRUST_DIR/<site>.pub, installed with the configuration (at
+  least the county's: the trust anchor of the first release).
+
+Signature (the envelope's `sig`): "ed25519:<kid>:<signature hex>", where kid is the first
+16 hex digits of sha256(public key). For a grace period after a rotation the signer adds
+the certificate of its new key, made with the previous key:
+"ed25519:<kid>:<sig>:<public key hex>:<previous kid>:<certificate signature hex>". A hall
+that does not know the new key yet accepts it when the previous key is one it accepts for
+that hall: rotation needs no flag day, whatever order releases and messages arrive in.
+
+HMAC era (format 1: `sig` is 64 hex digits, HMAC-SHA256 with the site key from
+HALL_SYNC_KEYRING or HALL_SYNC_MASTER_KEY) is refused unless HALL_SYNC_HMAC = "accept"
+(while halls on the previous release still sign so); HALL_SYNC_SIGN = "hmac" makes a hall
+sign that way for them.
 """
 
 from __future__ import annotations
@@ -13,13 +30,308 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import secrets
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 from django.conf import settings
 
 from sync.config import site_codes
+
+ED = "ed25519"
+CERT_CONTEXT = b"hall-sync-key:"  # what a certificate signs: context + site + ":" + public key
+
+
+def kid_of(public: bytes) -> str:
+    return hashlib.sha256(public).hexdigest()[:16]
+
+
+def cert_message(site: str, public: bytes) -> bytes:
+    return CERT_CONTEXT + site.encode() + b":" + public
+
+
+# -- this hall's own key ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnKey:
+    site: str
+    private: Ed25519PrivateKey
+    public: bytes
+    kid: str
+    created_at: datetime
+    cert: tuple[str, str] | None = None  # (previous kid, signature hex) after a rotation
+
+    @property
+    def public_hex(self) -> str:
+        return self.public.hex()
+
+    def sig_suffix(self) -> str:
+        """What follows the signature in `sig` (the certificate, during the grace period)."""
+        if self.cert is None or datetime.now(UTC) > self.created_at + grace():
+            return ""
+        return f":{self.public_hex}:{self.cert[0]}:{self.cert[1]}"
+
+
+def grace() -> timedelta:
+    return timedelta(seconds=getattr(settings, "HALL_SYNC_KEY_GRACE_S", 7 * 86400))
+
+
+def _key_json(site: str, private: Ed25519PrivateKey, cert: tuple[str, str] | None) -> dict:
+    from cryptography.hazmat.primitives import serialization as s
+
+    raw = private.private_bytes(s.Encoding.Raw, s.PrivateFormat.Raw, s.NoEncryption())
+    public = private.public_key().public_bytes(s.Encoding.Raw, s.PublicFormat.Raw)
+    return {
+        "site": site,
+        "kid": kid_of(public),
+        "private": raw.hex(),
+        "public": public.hex(),
+        "created_at": datetime.now(UTC).isoformat(),
+        "cert": list(cert) if cert else None,
+    }
+
+
+def _load(path: Path) -> OwnKey:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    private = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(data["private"]))
+    public = bytes.fromhex(data["public"])
+    return OwnKey(
+        site=data["site"],
+        private=private,
+        public=public,
+        kid=kid_of(public),
+        created_at=datetime.fromisoformat(data["created_at"]),
+        cert=tuple(data["cert"]) if data.get("cert") else None,
+    )
+
+
+def _write_new(path: Path, data: dict, *, replace: bool) -> None:
+    """Write a key file 0600; without `replace`, only if none exists (os.link is atomic:
+    of several processes creating it at once, one wins and all load the winner's)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f)
+        os.chmod(tmp, 0o600)
+        if replace:
+            os.replace(tmp, path)
+            return
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def key_ensure(*, site: str, path: Path, trust_dir: Path | None = None) -> OwnKey:
+    """The key in `path`, made if missing; its public half is pinned in `trust_dir`."""
+    if not path.exists():
+        _write_new(path, _key_json(site, Ed25519PrivateKey.generate(), None), replace=False)
+    key = _load(path)
+    if key.site != site:
+        raise RuntimeError(f"{path} holds the key of {key.site}, not {site}")
+    if trust_dir is not None:
+        pin_write(trust_dir=trust_dir, site=site, public=key.public)
+    return key
+
+
+def pin_write(*, trust_dir: Path, site: str, public: bytes) -> None:
+    pin = trust_dir / f"{site}.pub"
+    if not pin.exists() or pin.read_text().strip() != public.hex():
+        trust_dir.mkdir(parents=True, exist_ok=True)
+        tmp = trust_dir / f".{site}.pub.{secrets.token_hex(4)}"
+        tmp.write_text(public.hex() + "\n")
+        os.replace(tmp, pin)
+
+
+@cache
+def _own(path: str, site: str) -> OwnKey:
+    trust = getattr(settings, "HALL_SYNC_TRUST_DIR", "")
+    return key_ensure(site=site, path=Path(path), trust_dir=Path(trust) if trust else None)
+
+
+def own_key() -> OwnKey:
+    return _own(settings.HALL_SYNC_KEY_FILE, settings.HALL_SITE)
+
+
+def key_rotate() -> OwnKey:
+    """This hall: a new key, certified by the current one, which is kept as `<file>.prev`.
+    The caller announces it to the county (`sync.api.key_announce`)."""
+    path = Path(settings.HALL_SYNC_KEY_FILE)
+    old = own_key()
+    new_private = Ed25519PrivateKey.generate()
+    data = _key_json(old.site, new_private, None)
+    public = bytes.fromhex(data["public"])
+    data["cert"] = [old.kid, old.private.sign(cert_message(old.site, public)).hex()]
+    prev = path.with_name(path.name + ".prev")
+    prev.write_bytes(path.read_bytes())
+    os.chmod(prev, 0o600)
+    _write_new(path, data, replace=True)
+    _own.cache_clear()
+    return own_key()
+
+
+def sign(data: bytes) -> str:
+    """The `sig` of `data` from this hall (format per HALL_SYNC_SIGN)."""
+    if getattr(settings, "HALL_SYNC_SIGN", ED) == "hmac":
+        return hmac.new(legacy_signing_key(), data, hashlib.sha256).hexdigest()
+    key = own_key()
+    return f"{ED}:{key.kid}:{key.private.sign(data).hex()}{key.sig_suffix()}"
+
+
+# -- everyone's public keys ----------------------------------------------------------------
+
+
+class _Registry:
+    """site -> {kid: public key object}; reloaded every RELOAD seconds, after keys_changed(),
+    and (at most once a second) when a signature names a kid not known yet."""
+
+    RELOAD = 30.0
+
+    def __init__(self) -> None:
+        self.by_site: dict[str, dict[str, Ed25519PublicKey]] = {}
+        self.loaded = 0.0
+        self.objects: dict[bytes, Ed25519PublicKey] = {}  # public keys never change
+
+    def _obj(self, public: bytes) -> Ed25519PublicKey:
+        obj = self.objects.get(public)
+        if obj is None:
+            obj = self.objects[public] = Ed25519PublicKey.from_public_bytes(public)
+        return obj
+
+    def load(self) -> None:
+        now = datetime.now(UTC)
+        by_site: dict[str, dict[str, Ed25519PublicKey]] = {}
+        for site, rows in _distributed().items():
+            keys = {}
+            for row in rows:
+                until = row.get("until")
+                if until and datetime.fromisoformat(until) < now:
+                    continue
+                public = bytes.fromhex(row["public_key"])
+                keys[kid_of(public)] = self._obj(public)
+            if keys:
+                by_site[site] = keys
+        for site, public in _pins().items():
+            if site not in by_site:  # the county's word replaces a pin
+                by_site[site] = {kid_of(public): self._obj(public)}
+        self.by_site = by_site
+        self.loaded = time.monotonic()
+
+    def keys(self, site: str, kid: str) -> tuple[dict[str, Ed25519PublicKey], bool]:
+        """(the accepted keys of `site`, whether they were just reloaded)."""
+        age = time.monotonic() - self.loaded
+        reloaded = False
+        if age > self.RELOAD or (kid not in self.by_site.get(site, {}) and age > 1.0):
+            self.load()
+            reloaded = True
+        return self.by_site.get(site, {}), reloaded
+
+
+_registry = _Registry()
+
+
+def keys_changed() -> None:
+    """The distributed keys changed (a release was applied): reload before the next check."""
+    _registry.loaded = 0.0
+
+
+def _distributed() -> dict[str, list[dict]]:
+    path = getattr(settings, "HALL_SYNC_PUBLIC_KEYS", "")
+    if not path:
+        return {}
+    from sync.config import _imported
+
+    return _imported(path)()
+
+
+def _pins() -> dict[str, bytes]:
+    folder = getattr(settings, "HALL_SYNC_TRUST_DIR", "")
+    found = {}
+    if folder and os.path.isdir(folder):
+        for site in site_codes():
+            pin = Path(folder) / f"{site}.pub"
+            if pin.exists():
+                found[site] = bytes.fromhex(pin.read_text().strip())
+    return found
+
+
+def pinned_keys() -> dict[str, str]:
+    """site -> public key hex found in HALL_SYNC_TRUST_DIR (the county enrols them)."""
+    return {site: public.hex() for site, public in _pins().items()}
+
+
+def verify(origin: str, data: bytes, sig: str) -> str | None:
+    """None when `sig` is a valid signature of `data` by `origin`; otherwise why not."""
+    if not sig.startswith(ED + ":"):
+        return _verify_hmac(origin, data, sig)
+    parts = sig.split(":")
+    if len(parts) not in (3, 6):
+        return "bad signature: malformed"
+    kid = parts[1]
+    try:
+        signature = bytes.fromhex(parts[2])
+    except ValueError:
+        return "bad signature: malformed"
+    keys, _ = _registry.keys(origin, kid)
+    public = keys.get(kid)
+    if public is None and len(parts) == 6:
+        public = _certified(origin, kid, parts[3:], keys)
+    if public is None:
+        return f"bad signature: unknown key {kid} of {origin}"
+    try:
+        public.verify(signature, data)
+    except InvalidSignature:
+        return "bad signature"
+    return None
+
+
+def _certified(origin: str, kid: str, cert: list[str], keys) -> Ed25519PublicKey | None:
+    """The new key a certificate vouches for, if a key we accept for `origin` made it."""
+    public_hex, by_kid, cert_sig = cert
+    try:
+        public = bytes.fromhex(public_hex)
+        signature = bytes.fromhex(cert_sig)
+    except ValueError:
+        return None
+    signer = keys.get(by_kid)
+    if kid_of(public) != kid or signer is None or len(public) != 32:
+        return None
+    try:
+        signer.verify(signature, cert_message(origin, public))
+    except InvalidSignature:
+        return None
+    return _registry._obj(public)
+
+
+def certificate_valid(*, site: str, public: bytes, by_kid: str, signature: bytes) -> bool:
+    """Whether a key we accept for `site` certified `public` (the county, on a rotation)."""
+    keys, _ = _registry.keys(site, by_kid)
+    signer = keys.get(by_kid)
+    if signer is None:
+        return False
+    try:
+        signer.verify(signature, cert_message(site, public))
+    except InvalidSignature:
+        return False
+    return True
+
+
+# -- the HMAC era (format 1) --------------------------------------------------------------
 
 
 def _derived(site: str) -> bytes:
@@ -36,19 +348,28 @@ def _keyring(path: str) -> dict[str, list[bytes]]:
 
 
 def keys_for(site: str) -> list[bytes]:
-    """Accepted keys of `site`, current first; empty for an unknown site."""
+    """HMAC era: the accepted symmetric keys of `site`, current first."""
     return _keyring(settings.HALL_SYNC_KEYRING).get(site, [])
 
 
-def signing_key() -> bytes:
+def legacy_signing_key() -> bytes:
     keys = keys_for(settings.HALL_SITE)
     if not keys:
         raise RuntimeError(f"no signing key for site {settings.HALL_SITE}")
     return keys[0]
 
 
+def _verify_hmac(origin: str, data: bytes, sig: str) -> str | None:
+    if getattr(settings, "HALL_SYNC_HMAC", "refuse") != "accept":
+        return "bad signature: HMAC (format 1) is no longer accepted"
+    for key in keys_for(origin):
+        if hmac.compare_digest(hmac.new(key, data, hashlib.sha256).hexdigest(), sig):
+            return None
+    return "bad signature"
+
+
 def keyring_rotate(*, path: Path, sites: list[str] | None = None) -> dict[str, list[str]]:
-    """County: a new current key for `sites` (default all); the old current becomes previous."""
+    """HMAC era, county: a new current key for `sites` (default all)."""
     ring: dict[str, list[str]] = {}
     if path.exists():
         ring = json.loads(path.read_text(encoding="utf-8"))

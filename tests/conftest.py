@@ -12,3 +12,13 @@ def tree(db):
     site_tree_load()
     departments_load()
     return {site.code: site for site in Site.objects.all()}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hall_keys():
+    """Every hall's signing key of this test run, made before anything signs or verifies
+    (the public ones pinned where the test settings' trust folder is): ADR 0012."""
+    from sync.config import site_codes
+    from tests.support.keys import keys_make, keys_root
+
+    keys_make(keys_root(), site_codes())

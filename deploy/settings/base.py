@@ -250,3 +250,15 @@ INSTALLED_APPS.append("drf_spectacular_sidecar")
 SPECTACULAR_SETTINGS.update(
     SWAGGER_UI_DIST="SIDECAR", SWAGGER_UI_FAVICON_HREF="SIDECAR", REDOC_DIST="SIDECAR"
 )
+
+# Hall keys (docs/decisions/0012): each hall signs with its own Ed25519 key (made on first
+# use); public keys come pinned from HALL_SYNC_TRUST_DIR and then from the county's releases.
+HALL_SYNC_KEY_FILE = env_str("HALL_SYNC_KEY_FILE", "") or str(
+    VAR_DIR / "keys" / HALL_SITE / "sync.key"
+)
+HALL_SYNC_TRUST_DIR = env_str("HALL_SYNC_TRUST_DIR", "") or str(VAR_DIR / "trust")
+HALL_SYNC_PUBLIC_KEYS = "county.hallkeys.selectors.hall_keys_distributed"
+HALL_SYNC_SIGN = env_str("HALL_SYNC_SIGN", "ed25519")  # "hmac": for halls on the previous release
+HALL_SYNC_HMAC = env_str("HALL_SYNC_HMAC", "refuse")  # "accept": while some halls still sign so
+HALL_SYNC_KEY_GRACE_S = env_int("HALL_SYNC_KEY_GRACE_S", 7 * 86400)  # previous key accepted
+INSTALLED_APPS.append("county.hallkeys")

@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime
 
 from sync.envelope import canonical
-from sync.keys import keys_for
+from tests.support.keys import signer
 
 
 def envelope_dict(
@@ -40,9 +40,14 @@ def envelope_dict(
     }
 
 
-def signed(data: dict, *, key: bytes | None = None) -> str:
-    """The body as the origin would send it (or signed with `key`, to forge)."""
+def signed(data: dict, *, key: bytes | None = None, as_site: str | None = None) -> str:
+    """The body as the origin would send it: signed with the origin's Ed25519 key, or with
+    another hall's key (`as_site`, to forge), or HMAC with `key` (the format-1 era)."""
     data = {k: v for k, v in data.items() if k != "sig"}
-    key = key if key is not None else keys_for(data["origin"])[0]
-    sig = hmac.new(key, canonical(data), hashlib.sha256).hexdigest()
+    message = canonical(data)
+    if key is not None:
+        sig = hmac.new(key, message, hashlib.sha256).hexdigest()
+    else:
+        own = signer(as_site or data["origin"])
+        sig = f"ed25519:{own.kid}:{own.private.sign(message).hex()}"
     return json.dumps({**data, "sig": sig})

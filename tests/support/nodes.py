@@ -81,6 +81,9 @@ class Node:
             "HALL_SYNC_NAMESPACE": cluster.namespace,
             "HALL_SYNC_BACKOFF_MAX": "1",
             "HALL_SYNC_APPLIER_MODULES": "tests.support.appliers",
+            # Its own private key only; every hall's public key pinned (ADR 0012).
+            "HALL_SYNC_KEY_FILE": str(cluster.keys / code / "sync.key"),
+            "HALL_SYNC_TRUST_DIR": str(cluster.keys / "trust"),
             "DJANGO_SETTINGS_MODULE": "deploy.settings.node",
             "PYTHONPATH": str(REPO_ROOT),
             **cluster.extra_env,
@@ -211,6 +214,13 @@ class Cluster:
             self.amqp_target = (parts.hostname or "127.0.0.1", parts.port or 5672)
         self.extra_env = extra_env or {}
         self.nodes: dict[str, Node] = {}
+        # Every hall's key, made before any node starts (as `hall demo` does): the hand-made
+        # bodies of the tests (tests.support.inject) sign with the same keys.
+        from sites.registry.tree import load_tree
+        from tests.support.keys import keys_make, keys_root
+
+        self.keys = keys_root()
+        keys_make(self.keys, load_tree())
 
     def __enter__(self) -> Cluster:
         return self

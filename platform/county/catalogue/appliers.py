@@ -59,6 +59,7 @@ RELEASE_SCHEMA = Obj(
             )
         ),
         "calendar": List(required=False),
+        "keys": Obj({}, required=False, empty=True),  # {site: [{kid, public_key, until}]}
     }
 )
 RESEND_SCHEMA = Obj({"since": Int()})

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from county.catalogue.carried import version_data, version_values
 from county.catalogue.models import Delegation, Item, ItemVersion
+from county.hallkeys.selectors import hall_keys_distributed
 from county.workdays.models import CalendarDay, CalendarYear
 from sites.registry.models import Department, Site, Tier
 from sites.registry.tree import load_tree
@@ -131,6 +132,8 @@ def release_payload(*, site: str, base: int, upto: CatalogueRelease) -> dict:
         "release": upto.number,
         "sites": [vars(spec) for spec in load_tree().values()],
         "versions": [version_data(v) for v in versions],
+        # Every hall's public keys (ADR 0012): small, so every release carries them all.
+        "keys": hall_keys_distributed(),
         "delegations": [
             {
                 "uid": str(d.uid),
@@ -227,6 +230,10 @@ def catalogue_apply(*, payload: dict) -> bool:
     _apply_delegations(payload["delegations"])
     if "calendar" in payload:
         _apply_calendar(payload["calendar"])
+    if "keys" in payload:
+        from county.hallkeys.services import hall_keys_apply
+
+        hall_keys_apply(keys=payload["keys"])
     SyncCounter.objects.update_or_create(name=APPLIED, defaults={"value": number})
     return True
 
