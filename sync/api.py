@@ -40,12 +40,6 @@ from sync.registry import applier, applier_many
 from sync.schema import Bool, Date, DateTime, Int, List, Obj, Str
 
 __all__ = [
-    "certificate_valid",
-    "key_rotate",
-    "keys_changed",
-    "kid_of",
-    "own_key",
-    "pinned_keys",
     "Bool",
     "Date",
     "DateTime",
@@ -59,9 +53,15 @@ __all__ = [
     "Str",
     "applier",
     "applier_many",
+    "certificate_valid",
     "fanin",
+    "key_rotate",
+    "keys_changed",
+    "kid_of",
     "outbox_put",
     "outbox_put_many",
+    "own_key",
     "owner_of",
     "ownership_transfer",
+    "pinned_keys",
 ]

@@ -27,6 +27,7 @@ sign that way for them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -128,10 +129,8 @@ def _write_new(path: Path, data: dict, *, replace: bool) -> None:
         if replace:
             os.replace(tmp, path)
             return
-        try:
+        with contextlib.suppress(FileExistsError):
             os.link(tmp, path)
-        except FileExistsError:
-            pass
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -164,14 +163,20 @@ def _own(path: str, site: str) -> OwnKey:
     return key_ensure(site=site, path=Path(path), trust_dir=Path(trust) if trust else None)
 
 
+def key_file() -> Path:
+    """HALL_SYNC_KEY_FILE; a "{site}" in it stands for this hall's code (the test settings
+    use it: a test that becomes another hall signs with that hall's key)."""
+    return Path(settings.HALL_SYNC_KEY_FILE.replace("{site}", settings.HALL_SITE))
+
+
 def own_key() -> OwnKey:
-    return _own(settings.HALL_SYNC_KEY_FILE, settings.HALL_SITE)
+    return _own(str(key_file()), settings.HALL_SITE)
 
 
 def key_rotate() -> OwnKey:
     """This hall: a new key, certified by the current one, which is kept as `<file>.prev`.
     The caller announces it to the county (`sync.api.key_announce`)."""
-    path = Path(settings.HALL_SYNC_KEY_FILE)
+    path = key_file()
     old = own_key()
     new_private = Ed25519PrivateKey.generate()
     data = _key_json(old.site, new_private, None)

@@ -7,7 +7,7 @@ from pathlib import Path
 os.environ.setdefault("HALL_SITE", "county")
 
 from deploy.settings.base import *  # noqa: F403
-from deploy.settings.base import HALL_SITE, HALL_TIER, database_config
+from deploy.settings.base import HALL_TIER, database_config
 from deploy.settings.tiers import apply_overlay
 
 apply_overlay(globals(), HALL_TIER)
@@ -21,5 +21,5 @@ DEBUG = False
 # Hall keys of the test run (tests/support/keys.py makes every hall's key there): the private
 # key of each hall under <root>/<site>/, the public ones pinned in <root>/trust/.
 _KEYS_ROOT = Path(tempfile.gettempdir()) / f"hall-test-keys-{os.getpid()}"
-HALL_SYNC_KEY_FILE = str(_KEYS_ROOT / HALL_SITE / "sync.key")
+HALL_SYNC_KEY_FILE = str(_KEYS_ROOT / "{site}" / "sync.key")  # this hall's: sync/keys.py
 HALL_SYNC_TRUST_DIR = str(_KEYS_ROOT / "trust")

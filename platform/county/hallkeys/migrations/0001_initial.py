@@ -5,27 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='HallKey',
+            name="HallKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('site', models.CharField(max_length=40, verbose_name='站点代码')),
-                ('kid', models.CharField(max_length=16, verbose_name='公钥标识')),
-                ('public_key', models.CharField(max_length=64, verbose_name='公钥(hex)')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('valid_until', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("site", models.CharField(max_length=40, verbose_name="站点代码")),
+                ("kid", models.CharField(max_length=16, verbose_name="公钥标识")),
+                ("public_key", models.CharField(max_length=64, verbose_name="公钥(hex)")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("valid_until", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': '站点签名公钥',
-                'ordering': ['site', '-created_at'],
-                'constraints': [models.UniqueConstraint(fields=('site', 'kid'), name='hallkey_site_kid'), models.UniqueConstraint(condition=models.Q(('valid_until__isnull', True)), fields=('site',), name='hallkey_one_current')],
+                "verbose_name": "站点签名公钥",
+                "ordering": ["site", "-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("site", "kid"), name="hallkey_site_kid"),
+                    models.UniqueConstraint(
+                        condition=models.Q(("valid_until__isnull", True)),
+                        fields=("site",),
+                        name="hallkey_one_current",
+                    ),
+                ],
             },
         ),
     ]
