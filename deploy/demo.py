@@ -34,6 +34,9 @@ def node_commands(spec: SiteSpec, port: int) -> list[tuple[str, list[str]]]:
     if spec.tier == "county":
         serve += ["--sample"]
     site = [HALL_BIN, "--site", spec.code]
+    if spec.tier != "county":
+        # Townships and villages: one process each (`hall station`, ADR 0012).
+        return [("station", [*site, "station", *serve[4:]])]
     # Each hall publishes its outbox (relay) and applies what arrives for it (consume).
     # The worker runs beat's periodic database polls (the case clock tick).
     return [
@@ -109,3 +112,13 @@ def fresh_start(var: Path) -> None:
             shutil.rmtree(path)
         elif path.exists():
             path.unlink()
+
+
+def demo_keys_ensure(var: Path) -> list[str]:
+    """Every hall's signing key, made before any hall starts (ADR 0012): private keys in
+    var/keys/<site>/, public keys pinned in var/trust/, which the county enrols at start."""
+    from sync.keys import key_ensure
+
+    for code in load_tree():
+        key_ensure(site=code, path=var / "keys" / code / "sync.key", trust_dir=var / "trust")
+    return list(load_tree())

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 
 from sync.inbox import inbox_apply
-from sync.relay import Stop
+from sync.relay import Stop, backoff_sleep
 from sync.transport import (
     TOO_BIG,
     amqp_body_cap,
@@ -182,9 +182,11 @@ class Consumer:
             log.debug("close: %s", exc)
 
 
-def consume_run(*, once: bool = False, linger: float = 0.5, on_start=None) -> None:
+def consume_run(
+    *, once: bool = False, linger: float = 0.5, on_start=None, stop: Stop | None = None
+) -> None:
     malloc_fixed_threshold()
-    stop = Stop()
+    stop = stop or Stop()
     backoff = 0.5
     consumer = None
     while not stop.stopping:
@@ -211,7 +213,7 @@ def consume_run(*, once: bool = False, linger: float = 0.5, on_start=None) -> No
             close_old_connections()
             if once:
                 raise
-            time.sleep(backoff)
+            backoff_sleep(backoff, stop)
             backoff = min(backoff * 2, settings.HALL_SYNC_BACKOFF_MAX)
     if consumer is not None:
         consumer.close()

@@ -37,10 +37,14 @@ class Outgoing:
     schema: int = 1
 
 
-def routing_key(*, dest: str, type: str, aggregate: str) -> str:
-    # "<dest>.agg.<type>" for aggregate (case) messages: the county binds "*.agg.#" and so
-    # receives every case message of every site; "<dest>.ctl.<type>" for the rest.
-    return f"{dest}.{'agg' if aggregate else 'ctl'}.{type}"
+def routing_key(*, dest: str, type: str, aggregate: str, origin: str | None = None) -> str:
+    # "<dest>.<origin>.agg.<type>" for aggregate (case) messages: the county binds
+    # "*.*.agg.#" and so receives every case message of every site; "<dest>.<origin>.ctl.<type>"
+    # for the rest. The origin is in the key so that the broker can hold each hall's account
+    # to its own (topic permissions, ADR 0012); the previous release's "<dest>.agg.<type>"
+    # is still bound.
+    origin = origin or settings.HALL_SITE
+    return f"{dest}.{origin}.{'agg' if aggregate else 'ctl'}.{type}"
 
 
 def _check(dest: str, type: str) -> None:

@@ -87,6 +87,9 @@ class Publisher:
             return 0
         from amqp import Message
 
+        # user_id: RabbitMQ refuses a publish whose user_id is not the connection's user,
+        # so a receiver knows which account sent it (per-hall accounts, ADR 0012).
+        user = self.conn.userid
         with _corked(self.conn.connection.transport):
             for key, body in rows:
                 msg = Message(
@@ -94,6 +97,7 @@ class Publisher:
                     content_type="application/json",
                     content_encoding="utf-8",
                     delivery_mode=2,
+                    user_id=user,
                 )
                 self.channel.basic_publish(
                     msg, exchange=self.exchange, routing_key=key, mandatory=True
@@ -191,18 +195,22 @@ def _straggler(*, before: int) -> bool:
 
 
 class Stop:
-    def __init__(self) -> None:
+    """Set on SIGTERM/SIGINT; `signals=False` for a loop in a thread of a process that
+    handles its signals itself (`hall station` sets `stopping` for all its loops)."""
+
+    def __init__(self, *, signals: bool = True) -> None:
         self.stopping = False
-        signal.signal(signal.SIGTERM, self._stop)
-        signal.signal(signal.SIGINT, self._stop)
+        if signals:
+            signal.signal(signal.SIGTERM, self._stop)
+            signal.signal(signal.SIGINT, self._stop)
 
     def _stop(self, *_):
         self.stopping = True
 
 
-def relay_run(*, once: bool = False, idle: float = 0.05) -> None:
+def relay_run(*, once: bool = False, idle: float = 0.05, stop: Stop | None = None) -> None:
     """The relay loop: publish, back off on broker/link errors, stop cleanly on SIGTERM."""
-    stop = Stop()
+    stop = stop or Stop()
     backoff = 0.5
     publisher = None
     while not stop.stopping:
@@ -225,7 +233,14 @@ def relay_run(*, once: bool = False, idle: float = 0.05) -> None:
             close_old_connections()
             if once:
                 raise
-            time.sleep(backoff)
+            backoff_sleep(backoff, stop)
             backoff = min(backoff * 2, settings.HALL_SYNC_BACKOFF_MAX)
     if publisher is not None:
         publisher.close()
+
+
+def backoff_sleep(seconds: float, stop: Stop) -> None:
+    """A backoff that a stop ends early (a station stops its loops within a second)."""
+    deadline = time.monotonic() + seconds
+    while not stop.stopping and time.monotonic() < deadline:
+        time.sleep(min(0.2, deadline - time.monotonic()))

@@ -307,7 +307,7 @@ def exchange() -> Exchange:
     return Exchange(names()["exchange"], type="topic", durable=True)
 
 
-def site_queue(code: str, *, amqp: bool) -> Queue:
+def site_queue(code: str, *, amqp: bool, declare: bool | None = None) -> Queue:
     n = names()
     args = {"x-dead-letter-exchange": n["dlx"]}
     if amqp:
@@ -315,7 +315,9 @@ def site_queue(code: str, *, amqp: bool) -> Queue:
         args |= {"x-queue-type": "quorum", "x-delivery-limit": delivery_limit()}
     bindings_keys = [f"{code}.#"]
     if code == fanin():
-        bindings_keys.append("*.agg.#")
+        # every case message: "<dest>.<origin>.agg.<type>", and the previous release's
+        # "<dest>.agg.<type>"
+        bindings_keys += ["*.*.agg.#", "*.agg.#"]
     from kombu import binding
 
     return Queue(
@@ -323,6 +325,7 @@ def site_queue(code: str, *, amqp: bool) -> Queue:
         bindings=[binding(exchange(), routing_key=key) for key in bindings_keys],
         durable=True,
         queue_arguments=args,
+        no_declare=not (declares() if declare is None else declare),
     )
 
 
@@ -333,11 +336,20 @@ def dead_queue(*, amqp: bool) -> Queue:
     return Queue(n["dead"], exchange=dlx, routing_key="#", durable=True, queue_arguments=args)
 
 
-def topology_declare(conn: Connection) -> None:
+def declares() -> bool:
+    """Whether this hall declares the topology. With per-hall broker accounts (ADR 0012)
+    a hall may not configure anything: the county's `hall broker-provision` declares it
+    and HALL_SYNC_DECLARE=false makes the halls only use it."""
+    return getattr(settings, "HALL_SYNC_DECLARE", True)
+
+
+def topology_declare(conn: Connection, *, force: bool = False) -> None:
     """Declare exchange, every site queue and the dead-letter pair (idempotent)."""
+    if not (force or declares()):
+        return
     amqp = conn.transport.driver_type == "amqp"
     channel = conn.default_channel
     exchange()(channel).declare()
     dead_queue(amqp=amqp)(channel).declare()
     for code in site_codes():
-        site_queue(code, amqp=amqp)(channel).declare()
+        site_queue(code, amqp=amqp, declare=True)(channel).declare()

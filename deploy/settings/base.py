@@ -262,3 +262,4 @@ HALL_SYNC_SIGN = env_str("HALL_SYNC_SIGN", "ed25519")  # "hmac": for halls on th
 HALL_SYNC_HMAC = env_str("HALL_SYNC_HMAC", "refuse")  # "accept": while some halls still sign so
 HALL_SYNC_KEY_GRACE_S = env_int("HALL_SYNC_KEY_GRACE_S", 7 * 86400)  # previous key accepted
 INSTALLED_APPS.append("county.hallkeys")
+HALL_SYNC_DECLARE = env_bool("HALL_SYNC_DECLARE", True)  # false with per-hall broker accounts

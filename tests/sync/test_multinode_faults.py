@@ -118,7 +118,7 @@ def test_duplicates_reorders_and_bad_messages_injected(cluster):
     assert status["held_count"] == 0
     reasons = sorted(r for (r,) in county.sql("SELECT reason FROM sync_quarantinedmessage"))
     assert any(r.startswith("not owner") for r in reasons), reasons
-    assert sum(r == "bad signature" for r in reasons) == 2, reasons
+    assert sum(r.startswith("bad signature") for r in reasons) == 2, reasons
     assert any(r == "unsigned" for r in reasons), reasons
     assert any(r.startswith("unparsable") for r in reasons), reasons
     assert any(r.startswith("too big") for r in reasons), reasons

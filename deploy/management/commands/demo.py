@@ -9,7 +9,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from deploy.demo import Supervisor, demo_plan, fresh_start, wait_ready
+from deploy.demo import Supervisor, demo_keys_ensure, demo_plan, fresh_start, wait_ready
 from deploy.management.commands.node import DEMO_ADMIN
 
 DEMO_ACCOUNTS = [
@@ -44,6 +44,7 @@ class Command(BaseCommand):
         var = settings.VAR_DIR
         if opts["fresh"]:
             fresh_start(var)
+        demo_keys_ensure(var)
         plan = demo_plan(opts["port"])
         env = {k: v for k, v in os.environ.items() if not k.startswith("HALL_SITE")}
         env.pop("DJANGO_SETTINGS_MODULE", None)

@@ -1,0 +1,166 @@
+"""Per-hall broker accounts on RabbitMQ (`hall broker-provision`, run for the county).
+
+Every hall gets its own user with, on the vhost:
+- configure: nothing (the topology is declared here, with the administrator's account);
+- write: the halls exchange only;
+- read: its own queue only;
+- topic permission on the halls exchange: routing keys "<dest>.<its own code>.…" only,
+so a hall's credentials can neither read another hall's queue nor publish as another
+origin, and the relay sets `user_id` on every publish, which RabbitMQ checks against the
+account (a receiver knows which hall's account sent a message). Halls then run with
+HALL_SYNC_DECLARE=false and their own URL. Two ways to talk to RabbitMQ: `rabbitmqctl`
+(on the broker's machine) or the management HTTP API (anywhere).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import secrets
+import subprocess
+import urllib.request
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from sync.config import site_codes
+from sync.transport import names
+
+
+@dataclass(frozen=True)
+class Grant:
+    user: str
+    configure: str
+    write: str
+    read: str
+    topic_write: str
+    topic_read: str
+
+
+def hall_grant(site: str, *, prefix: str) -> Grant:
+    n = names()
+    return Grant(
+        user=f"{prefix}{site}",
+        configure="^$",
+        write=f"^{re.escape(n['exchange'])}$",
+        read=f"^{re.escape(n['exchange'])}\\.{re.escape(site)}$",
+        topic_write=f"^[^.]+\\.{re.escape(site)}\\.",
+        topic_read="^$",
+    )
+
+
+class RabbitmqCtl:
+    """rabbitmqctl on the broker's machine."""
+
+    def __init__(self, binary: str = "rabbitmqctl") -> None:
+        self.binary = binary
+
+    def _run(self, *args: str, ok_codes=(0,)) -> str:
+        done = subprocess.run([self.binary, "-q", *args], capture_output=True, text=True)
+        if done.returncode not in ok_codes:
+            raise RuntimeError(f"rabbitmqctl {args[0]}: {done.stderr.strip() or done.stdout}")
+        return done.stdout
+
+    def vhost(self, vhost: str) -> None:
+        if vhost not in self._run("list_vhosts", "name").split():
+            self._run("add_vhost", vhost)
+
+    def user(self, user: str, password: str) -> None:
+        if user in [ln.split("\t")[0] for ln in self._run("list_users").splitlines()]:
+            self._run("change_password", user, password)
+        else:
+            self._run("add_user", user, password)
+        self._run("set_user_tags", user)  # no management rights
+
+    def grant(self, vhost: str, g: Grant, exchange: str) -> None:
+        self._run("set_permissions", "-p", vhost, g.user, g.configure, g.write, g.read)
+        self._run(
+            "set_topic_permissions", "-p", vhost, g.user, exchange, g.topic_write, g.topic_read
+        )
+
+    def admin_grant(self, vhost: str, user: str) -> None:
+        self._run("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
+
+    def delete_user(self, user: str) -> None:
+        self._run("delete_user", user, ok_codes=(0, 69, 70))
+
+    def delete_vhost(self, vhost: str) -> None:
+        self._run("delete_vhost", vhost, ok_codes=(0, 69, 70))
+
+
+class ManagementApi:
+    """The management plugin's HTTP API (http://admin:password@host:15672)."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self.base = urlunsplit(parts._replace(netloc=f"{parts.hostname}:{parts.port or 15672}"))
+        token = f"{parts.username}:{parts.password}".encode()
+        self.auth = "Basic " + base64.b64encode(token).decode()
+
+    def _call(self, method: str, path: str, body: dict | None = None) -> None:
+        request = urllib.request.Request(
+            self.base.rstrip("/") + "/api/" + path,
+            method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Authorization": self.auth, "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+
+    def vhost(self, vhost: str) -> None:
+        self._call("PUT", f"vhosts/{quote(vhost, safe='')}", {})
+
+    def user(self, user: str, password: str) -> None:
+        self._call("PUT", f"users/{quote(user, safe='')}", {"password": password, "tags": ""})
+
+    def grant(self, vhost: str, g: Grant, exchange: str) -> None:
+        where = f"{quote(vhost, safe='')}/{quote(g.user, safe='')}"
+        self._call(
+            "PUT",
+            f"permissions/{where}",
+            {"configure": g.configure, "write": g.write, "read": g.read},
+        )
+        self._call(
+            "PUT",
+            f"topic-permissions/{where}",
+            {"exchange": exchange, "write": g.topic_write, "read": g.topic_read},
+        )
+
+    def admin_grant(self, vhost: str, user: str) -> None:
+        where = f"{quote(vhost, safe='')}/{quote(user, safe='')}"
+        self._call("PUT", f"permissions/{where}", {"configure": ".*", "write": ".*", "read": ".*"})
+
+    def delete_user(self, user: str) -> None:
+        self._call("DELETE", f"users/{quote(user, safe='')}")
+
+    def delete_vhost(self, vhost: str) -> None:
+        self._call("DELETE", f"vhosts/{quote(vhost, safe='')}")
+
+
+def hall_url(*, broker: str, user: str, password: str, vhost: str) -> str:
+    """The AMQP URL a hall runs with (host, port and scheme of `broker`: amqp or amqps)."""
+    parts = urlsplit(broker)
+    netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{parts.hostname}"
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc, path="/" + quote(vhost, safe="")))
+
+
+def broker_provision(
+    *, admin, vhost: str, prefix: str, broker: str, sites=None, admin_user: str | None = None
+) -> dict[str, str]:
+    """Create the vhost, one account per hall with its permissions, and return each hall's
+    broker URL (new passwords: the county ships each hall its own). The topology is then
+    declared with an administrator's connection (`topology_declare(conn, force=True)`)."""
+    admin.vhost(vhost)
+    if admin_user:
+        admin.admin_grant(vhost, admin_user)
+    exchange = names()["exchange"]
+    urls = {}
+    for site in sites or site_codes():
+        grant = hall_grant(site, prefix=prefix)
+        password = secrets.token_urlsafe(24)
+        admin.user(grant.user, password)
+        admin.grant(vhost, grant, exchange)
+        urls[site] = hall_url(broker=broker, user=grant.user, password=password, vhost=vhost)
+    return urls
