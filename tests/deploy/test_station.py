@@ -6,9 +6,16 @@ import urllib.request
 
 import pytest
 
+from tests.support.nodes import Cluster
 from tests.sync.conftest import applied, call
 
 pytestmark = [pytest.mark.multinode, pytest.mark.slow]
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    with Cluster(tmp_path) as c:
+        yield c
 
 
 def _free_port() -> int:
