@@ -237,7 +237,25 @@ def connect(url: str | None = None) -> Connection:
                 "polling_interval": 0.05,
             },
         )
-    return Connection(url, heartbeat=0, connect_timeout=3)
+    return Connection(url, heartbeat=0, connect_timeout=3, ssl=tls_options(url))
+
+
+def tls_options(url: str):
+    """amqps://: verify the broker against HALL_BROKER_CA (the county's CA; the system's
+    CAs when empty), and present HALL_BROKER_CERT / HALL_BROKER_KEY when set (RabbitMQ may
+    require client certificates). False for plain amqp://."""
+    if not url.startswith("amqps"):
+        return False
+    import ssl
+    from urllib.parse import urlsplit
+
+    options = {"cert_reqs": ssl.CERT_REQUIRED, "server_hostname": urlsplit(url).hostname}
+    if getattr(settings, "HALL_BROKER_CA", ""):
+        options["ca_certs"] = settings.HALL_BROKER_CA
+    if getattr(settings, "HALL_BROKER_CERT", ""):
+        options["certfile"] = settings.HALL_BROKER_CERT
+        options["keyfile"] = settings.HALL_BROKER_KEY
+    return options
 
 
 def amqp_read_ahead(conn: Connection, size: int = 16384) -> None:

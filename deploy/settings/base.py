@@ -263,3 +263,7 @@ HALL_SYNC_HMAC = env_str("HALL_SYNC_HMAC", "refuse")  # "accept": while some hal
 HALL_SYNC_KEY_GRACE_S = env_int("HALL_SYNC_KEY_GRACE_S", 7 * 86400)  # previous key accepted
 INSTALLED_APPS.append("county.hallkeys")
 HALL_SYNC_DECLARE = env_bool("HALL_SYNC_DECLARE", True)  # false with per-hall broker accounts
+# amqps:// (ADR 0012): the CA that signed the broker's certificate; optional client cert.
+HALL_BROKER_CA = env_str("HALL_BROKER_CA", "")
+HALL_BROKER_CERT = env_str("HALL_BROKER_CERT", "")
+HALL_BROKER_KEY = env_str("HALL_BROKER_KEY", "")
