@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.conf import settings
 
 from sync.config import site_codes
-from sync.keys import sign, verify
+from sync.keys import sign, sign_many, verify
 
 
 class Reject(Exception):
@@ -99,8 +99,9 @@ def envelope_build(
     schema: int = 1,
     meta: dict | None = None,
     at: datetime,
+    signed: bool = True,
 ) -> Envelope:
-    """A signed envelope from this node."""
+    """A signed envelope from this node (`signed=False`: signed later by envelopes_sign)."""
     env = Envelope(
         id=str(uuid.uuid4()),
         type=type,
@@ -116,8 +117,14 @@ def envelope_build(
     )
     data = env.unsigned()
     signed_bytes = canonical(data)
-    sig = sign(signed_bytes)
+    sig = sign(signed_bytes) if signed else ""
     return Envelope(**data, sig=sig, signed_bytes=signed_bytes)
+
+
+def envelopes_sign(envs: list[Envelope]) -> list[Envelope]:
+    """Sign envelopes built with `signed=False`, all with one signature (sync/keys.py)."""
+    sigs = sign_many([env.signed_bytes for env in envs])
+    return [replace(env, sig=sig) for env, sig in zip(envs, sigs, strict=True)]
 
 
 _SIG_OPEN = b',"sig":"'

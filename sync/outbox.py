@@ -17,7 +17,7 @@ from django.utils import timezone
 from sync import bulk
 from sync.chain import in_batch, state_get, state_save, states_lock
 from sync.config import site_codes
-from sync.envelope import Envelope, envelope_build, envelope_dumps
+from sync.envelope import Envelope, envelope_build, envelope_dumps, envelopes_sign
 from sync.local import local_apply
 from sync.models import AggregateState, OutboxMessage
 
@@ -138,7 +138,14 @@ def outbox_put_many(messages: list[Outgoing]) -> list[Envelope]:
     for m in messages:
         if not m.aggregate:
             envs.append(
-                envelope_build(type=m.type, dest=m.dest, payload=m.payload, schema=m.schema, at=now)
+                envelope_build(
+                    type=m.type,
+                    dest=m.dest,
+                    payload=m.payload,
+                    schema=m.schema,
+                    at=now,
+                    signed=False,
+                )
             )
             continue
         state = states.get(m.aggregate)
@@ -162,8 +169,10 @@ def outbox_put_many(messages: list[Outgoing]) -> list[Envelope]:
                 prev=prev,
                 schema=m.schema,
                 at=now,
+                signed=False,
             )
         )
+    envs = envelopes_sign(envs)  # one signature for all of them
     _write(touched, created, envs)
     return envs
 

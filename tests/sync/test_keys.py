@@ -116,3 +116,37 @@ def test_a_hall_on_the_previous_format_signs_hmac(settings):
     assert len(sig) == 64 and ":" not in sig
     settings.HALL_SYNC_HMAC = "accept"
     assert envelope_parse(_body()).origin == "county"
+
+
+@pytest.mark.parametrize("count", [2, 5, 100])
+def test_messages_filed_together_share_one_signature_and_each_verifies_alone(count):
+    items = [f'{{"n":{i}}}'.encode() for i in range(count)]
+    sigs = keys.sign_many(items)
+    assert len({s.split(":")[2] for s in sigs}) == 1  # one Ed25519 signature over the tree
+    keys._roots.seen.clear()
+    for item, sig in zip(items, sigs, strict=True):
+        assert keys.verify("county", item, sig) is None
+    # a changed message, or a message with another's path, does not verify
+    assert keys.verify("county", items[0] + b" ", sigs[0]) is not None
+    assert keys.verify("county", items[1], sigs[0]) is not None
+    # nor does the tree of one hall vouch for another origin
+    assert keys.verify("t-maan", items[0], sigs[0]) is not None
+
+
+def test_a_batch_written_together_reaches_the_receiver_verified():
+    from django.db import transaction
+
+    from sync.api import Outgoing, outbox_put_many
+    from sync.models import OutboxMessage
+
+    with transaction.atomic():
+        outbox_put_many(
+            [
+                Outgoing(type="t", aggregate=f"C-{i}", payload={"n": i}, dest="t-maan")
+                for i in range(7)
+            ]
+        )
+    bodies = list(OutboxMessage.objects.order_by("id").values_list("body", flat=True))
+    assert all(json.loads(b)["sig"].startswith("ed25519t:") for b in bodies)
+    keys._roots.seen.clear()
+    assert [envelope_parse(b).aggregate for b in bodies] == [f"C-{i}" for i in range(7)]
