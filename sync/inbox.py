@@ -16,7 +16,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.models import Q
 from django.utils import timezone
 
-from sync import bulk, chain
+from sync import bulk, chain, keys
 from sync.config import fanin
 from sync.envelope import Envelope, Reject, envelope_dumps, envelope_parse
 from sync.models import (
@@ -403,19 +403,22 @@ def inbox_apply(*, bodies: list[bytes], refused: dict[int, str] | None = None) -
     `refused`: index → reason for bodies the transport already refused (too big to read).
     """
     refused = refused or {}
+    keys_at_parse = keys.generation()
     parsed = [
         (body, Reject(refused[i]) if i in refused else _parse(body))
         for i, body in enumerate(bodies)
     ]
     for careful in (False, True):
         try:
-            return _run(parsed, careful=careful)
+            return _run(parsed, careful=careful, keys_at_parse=keys_at_parse)
         except _Redo:
             continue
     raise AssertionError("unreachable")
 
 
-def _run(parsed: list[tuple[bytes, Envelope | Reject]], *, careful: bool) -> BatchResult:
+def _run(
+    parsed: list[tuple[bytes, Envelope | Reject]], *, careful: bool, keys_at_parse: int = 0
+) -> BatchResult:
     batch = _Batch(careful=careful)
     envs = [env for _, env in parsed if isinstance(env, Envelope)]
     aggregates = {env.aggregate for env in envs if env.aggregate}
@@ -431,6 +434,13 @@ def _run(parsed: list[tuple[bytes, Envelope | Reject]], *, careful: bool) -> Bat
                     )
                 )
             for body, env in parsed:
+                if (
+                    isinstance(env, Reject)
+                    and env.reason.startswith(keys.UNKNOWN_KEY)
+                    and keys.generation() != keys_at_parse
+                ):
+                    # An earlier message of this batch (a release) brought new keys.
+                    env = _parse(body)
                 batch.take(body, env)
             batch.flush_run()
             chain.batch_end(commit=True)

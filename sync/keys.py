@@ -334,8 +334,22 @@ _registry = _Registry()
 
 def keys_changed() -> None:
     """The distributed keys changed (a release was applied): reload before the next check."""
+    global _generation
     _registry.loaded = 0.0
     _roots.seen.clear()
+    _generation += 1
+
+
+_generation = 0
+
+
+def generation() -> int:
+    """Counts keys_changed() calls: the inbox re-checks, after a message of its batch changed
+    the keys (a release), the later bodies of the batch refused for an unknown key."""
+    return _generation
+
+
+UNKNOWN_KEY = "bad signature: unknown key"
 
 
 def _distributed() -> dict[str, list[dict]]:
@@ -390,7 +404,7 @@ def verify(origin: str, data: bytes, sig: str) -> str | None:
     if public is None and cert:
         public = _certified(origin, kid, cert, keys)
     if public is None:
-        return f"bad signature: unknown key {kid} of {origin}"
+        return f"{UNKNOWN_KEY} {kid} of {origin}"
     try:
         public.verify(signature, signed)
     except InvalidSignature:

@@ -150,3 +150,34 @@ def test_a_batch_written_together_reaches_the_receiver_verified():
     assert all(json.loads(b)["sig"].startswith("ed25519t:") for b in bodies)
     keys._roots.seen.clear()
     assert [envelope_parse(b).aggregate for b in bodies] == [f"C-{i}" for i in range(7)]
+
+
+def test_a_message_signed_with_a_key_that_an_earlier_message_of_the_batch_brought_applies(
+    monkeypatch,
+):
+    from sync.api import applier
+    from sync.inbox import inbox_apply
+
+    # Given a hall's new key, that this hall learns only from a message (a release) ...
+    fresh = keys.Ed25519PrivateKey.generate()
+    public = fresh.public_key().public_bytes_raw()
+    rows = {"t-maan": [{"kid": keys.kid_of(public), "public_key": public.hex(), "until": None}]}
+
+    @applier("test.keys.release", payload=None)
+    def learn(envelope):
+        monkeypatch.setattr(keys, "_distributed", lambda: rows)
+        keys.keys_changed()
+
+    release = signed(envelope_dict(origin="t-huangtan", dest="county", type="test.keys.release"))
+    event = envelope_dict(origin="t-maan", dest="county", type="test.keys.release")
+    message = json.dumps(event, sort_keys=True, separators=(",", ":")).encode()
+    sig = f"ed25519:{keys.kid_of(public)}:{fresh.sign(message).hex()}"
+    later = json.dumps({**event, "sig": sig})
+    try:
+        # When both arrive in one batch, the release first
+        result = inbox_apply(bodies=[release.encode(), later.encode()])
+        # Then the later message is checked again with the new keys, and applies
+        assert result.as_dict() == {"applied": 2, "duplicate": 0, "held": 0, "quarantined": 0}
+    finally:
+        monkeypatch.undo()
+        keys.keys_changed()
