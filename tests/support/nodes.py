@@ -215,12 +215,14 @@ class Cluster:
         self.extra_env = extra_env or {}
         self.nodes: dict[str, Node] = {}
         # Every hall's key, made before any node starts (as `hall demo` does): the hand-made
-        # bodies of the tests (tests.support.inject) sign with the same keys.
+        # bodies of the tests (tests.support.inject) sign with the same keys (the test run's).
         from sites.registry.tree import load_tree
         from tests.support.keys import keys_make, keys_root
 
-        self.keys = keys_root()
-        keys_make(self.keys, load_tree())
+        keys_make(keys_root(), load_tree())
+        # A copy per cluster: a node that rotates its key changes only this cluster's files.
+        self.keys = self.root / "keys"
+        shutil.copytree(keys_root(), self.keys, dirs_exist_ok=True)
 
     def __enter__(self) -> Cluster:
         return self
