@@ -136,29 +136,19 @@ def outbox_put_many(messages: list[Outgoing]) -> list[Envelope]:
     touched: dict[str, AggregateState] = {}
     envs = []
     for m in messages:
-        if not m.aggregate:
-            envs.append(
-                envelope_build(
-                    type=m.type,
-                    dest=m.dest,
-                    payload=m.payload,
-                    schema=m.schema,
-                    at=now,
-                    signed=False,
+        seq = prev = 0
+        if m.aggregate:
+            state = states.get(m.aggregate)
+            if state is None:
+                state = states[m.aggregate] = AggregateState(
+                    key=m.aggregate, owner=here, seq=0, seen={}
                 )
-            )
-            continue
-        state = states.get(m.aggregate)
-        if state is None:
-            state = states[m.aggregate] = AggregateState(
-                key=m.aggregate, owner=here, seq=0, seen={}
-            )
-            created.add(m.aggregate)
-        seq = state.seq + 1
-        prev = state.seen.get(m.dest, 0)
-        state.seq = seq
-        state.seen = {**state.seen, m.dest: seq, here: seq}
-        touched[m.aggregate] = state
+                created.add(m.aggregate)
+            seq = state.seq + 1
+            prev = state.seen.get(m.dest, 0)
+            state.seq = seq
+            state.seen = {**state.seen, m.dest: seq, here: seq}
+            touched[m.aggregate] = state
         envs.append(
             envelope_build(
                 type=m.type,

@@ -31,12 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="prepare only")
 
     def handle(self, *args, **opts):
-        report = node_prepare(sample=opts["sample"], verbosity=max(0, opts["verbosity"] - 1))
-        if opts["demo_accounts"]:
-            users = get_user_model().objects
-            if settings.HALL_TIER == "county" and not users.filter(username=DEMO_ADMIN[0]).exists():
-                users.create_superuser(DEMO_ADMIN[0], password=DEMO_ADMIN[1])
-            report["staff"] = demo_staff_ensure()
+        report = prepare_with_accounts(opts)
         spec = settings.HALL_SITE_SPEC
         self.stdout.write(f"{spec.name} ({spec.code}, {spec.tier}) ready: {report}")
         if opts["no_serve"]:
@@ -52,6 +47,18 @@ class Command(BaseCommand):
         # exec, not a child: the server keeps this pid, so a supervisor's SIGTERM reaches
         # gunicorn's master (graceful stop) directly.
         os.execve(sys.executable, argv, env)
+
+
+def prepare_with_accounts(opts: dict) -> dict:
+    """node_prepare, then with --demo-accounts the demo staff (and the county's superuser);
+    `hall node` and `hall station` share it."""
+    report = node_prepare(sample=opts["sample"], verbosity=max(0, opts["verbosity"] - 1))
+    if opts["demo_accounts"]:
+        users = get_user_model().objects
+        if settings.HALL_TIER == "county" and not users.filter(username=DEMO_ADMIN[0]).exists():
+            users.create_superuser(DEMO_ADMIN[0], password=DEMO_ADMIN[1])
+        report["staff"] = demo_staff_ensure()
+    return report
 
 
 def server_command(*, host: str, port: int) -> tuple[list[str], dict]:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import sys
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from deploy.management.commands.node import DEMO_ADMIN
-from deploy.prepare import demo_staff_ensure, node_prepare
+from deploy.management.commands.node import prepare_with_accounts
 from deploy.station import station_run
 from sync.config import consumer_start_hooks
 
@@ -31,12 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--demo-accounts", action="store_true", help="as for `hall node`")
 
     def handle(self, *args, **opts):
-        report = node_prepare(sample=opts["sample"], verbosity=max(0, opts["verbosity"] - 1))
-        if opts["demo_accounts"]:
-            users = get_user_model().objects
-            if settings.HALL_TIER == "county" and not users.filter(username=DEMO_ADMIN[0]).exists():
-                users.create_superuser(DEMO_ADMIN[0], password=DEMO_ADMIN[1])
-            report["staff"] = demo_staff_ensure()
+        report = prepare_with_accounts(opts)
         spec = settings.HALL_SITE_SPEC
         self.stdout.write(f"{spec.name} ({spec.code}, {spec.tier}) station ready: {report}")
         self.stdout.flush()
