@@ -30,6 +30,7 @@ if settings.HALL_TIER == "county":  # the view across sites lives at the county 
     from county.graph.views import graphql_view
 
     urlpatterns.append(path("graphql/", graphql_view, name="graphql"))
+    urlpatterns.append(path("guize/", include("county.rules.urls")))
 
 # Chinese error pages (deploy/errors.py)
 handler400 = "deploy.errors.bad_request"

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "sites.registry",
     "county.workdays",
     "county.catalogue",
+    "county.rules",
     "permissions",
     "sync",
     "sites.cases",

@@ -59,6 +59,17 @@ RELEASE_SCHEMA = Obj(
             )
         ),
         "calendar": List(required=False),
+        "rules": List(
+            Obj(
+                {
+                    "key": Str(max_length=60, blank=False),
+                    "scope": Str(max_length=60),
+                    "revision": Int(min=1),
+                    "value": Obj({}, empty=True),
+                }
+            ),
+            required=False,
+        ),
     }
 )
 RESEND_SCHEMA = Obj({"since": Int()})
