@@ -1,0 +1,24 @@
+"""Who may work the queue of a hall (叫号) and read its waiting statistics.
+
+Calling at a window is handling at the site (`act_at_site`, clerks and chief
+representatives of this hall); the statistics are for those who view the hall's cases
+here or supervise it from above (the county's supervisors).
+"""
+
+from __future__ import annotations
+
+from permissions.access import has_site_perm, has_site_perm_over, user_active
+from permissions.roles import SitePerm
+from sites.registry.models import Site
+
+
+def can_call_tickets(*, user, site: Site) -> bool:
+    return user_active(user) and has_site_perm(user=user, site=site, perm=SitePerm.ACT)
+
+
+def can_view_queue_statistics(*, user, site: Site) -> bool:
+    if not user_active(user):
+        return False
+    return has_site_perm(user=user, site=site, perm=SitePerm.VIEW_CASES) or has_site_perm_over(
+        user=user, site=site, perm=SitePerm.SUPERVISE
+    )
