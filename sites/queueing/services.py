@@ -204,9 +204,8 @@ def _number_next(*, site: Site, day, queue: str) -> int:
     return row.last
 
 
-def _prefix(site: Site, department: Department) -> str:
-    prefix = str(tickets_for(site_code=site.code, department_code=department.code)["prefix"])
-    return (prefix or department.code[:1]).upper()[:3]
+def _prefix(rule: dict, department: Department) -> str:
+    return (str(rule["prefix"]) or department.code[:1]).upper()[:3]
 
 
 def _ticket_new(*, site, department, at, source, appointment=None, priority=0) -> Ticket:
@@ -221,7 +220,7 @@ def _ticket_new(*, site, department, at, source, appointment=None, priority=0) -
         department=department,
         queue=department.code,
         number=number,
-        label=f"{_prefix(site, department)}{number:03d}",
+        label=f"{_prefix(rule, department)}{number:03d}",
         source=source,
         appointment=appointment,
         priority=priority,
@@ -235,11 +234,6 @@ def _ticket_new(*, site, department, at, source, appointment=None, priority=0) -
 def ticket_take(*, site: Site, department: Department, at: datetime | None = None) -> Ticket:
     """取号 at the kiosk: the next number of the department's queue today."""
     return _ticket_new(site=site, department=department, at=_now(at), source=TicketSource.WALK_IN)
-
-
-def _window_check(window: Window, site: Site) -> None:
-    if window.site_id != site.id:
-        raise ValidationError({"window": "窗口不属于本站点。"})
 
 
 def _current(window: Window, day):
@@ -264,7 +258,6 @@ def ticket_call_next(*, window: Window, by, at: datetime | None = None) -> Ticke
     department is called (transfers, then appointment check-ins, then walk-ins, in order).
     None when nobody waits."""
     at = _now(at)
-    _window_check(window, window.site)
     day = hall_day(at)
     current = _current(window, day)
     if current is not None:
@@ -285,7 +278,9 @@ def ticket_call_next(*, window: Window, by, at: datetime | None = None) -> Ticke
     ticket.called_at = ticket.called_at or at
     ticket.last_called_at = at
     ticket.call_count += 1
-    ticket.save()
+    ticket.save(
+        update_fields=["status", "window", "called_by", "called_at", "last_called_at", "call_count"]
+    )
     return ticket
 
 
