@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("", include("sites.queueing.urls")),  # 预约, 取号, 叫号显示 (citizens, no account)
     path("zhinan/", include("sites.guide.urls")),  # 办事指南
+    path("wangshang/", include("sites.online.urls")),  # 网上申报
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
 ]
 

@@ -1,4 +1,5 @@
-"""Who may work the queue of a hall (叫号) and read its waiting statistics.
+"""Who may work the queue of a hall (叫号), read its waiting statistics and pre-review its
+online applications (预审).
 
 Calling at a window is handling at the site (`act_at_site`, clerks and chief
 representatives of this hall); the statistics are for those who view the hall's cases
@@ -22,3 +23,9 @@ def can_view_queue_statistics(*, user, site: Site) -> bool:
     return has_site_perm(user=user, site=site, perm=SitePerm.VIEW_CASES) or has_site_perm_over(
         user=user, site=site, perm=SitePerm.SUPERVISE
     )
+
+
+def can_prereview(*, user, site: Site) -> bool:
+    """预审 of online applications filed at this hall: its handling staff; taking one in as
+    a case also needs the item to be acceptable here (access.can_accept_item_here)."""
+    return user_active(user) and has_site_perm(user=user, site=site, perm=SitePerm.ACT)

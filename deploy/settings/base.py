@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sites.workbench",
     "sites.queueing",
     "sites.guide",
+    "sites.online",
     "county.readmodel",
     "county.graph",
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sites.workbench import calling, views
+from sites.workbench import calling, prereview, views
 
 app_name = "workbench"
 
@@ -14,4 +14,12 @@ urlpatterns = [
     path("jiaohao/chuangkou/", calling.calling_window, name="calling-window"),
     path("jiaohao/<str:action>/", calling.calling_act, name="calling-act"),
     path("paidui/tongji/", calling.queue_statistics, name="queue-stats"),
+    path("yushen/", prereview.prereview_list, name="prereview-list"),
+    path("yushen/<str:number>/", prereview.prereview_page, name="prereview"),
+    path(
+        "yushen/<str:number>/wenjian/<int:file_id>/",
+        prereview.prereview_file,
+        name="prereview-file",
+    ),
+    path("yushen/<str:number>/<str:action>/", prereview.prereview_act, name="prereview-act"),
 ]
