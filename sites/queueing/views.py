@@ -125,37 +125,34 @@ def kiosk(request):
     )
 
 
+def _kiosk_ticket(request, site, make):
+    """Run `make()` for a ticket and show it, or the kiosk again with what went wrong."""
+    try:
+        ticket = make()
+    except ValidationError as exc:
+        context = {"board": selectors.queue_board(site=site), "errors": _errors(exc)}
+        return render(request, "queueing/kiosk.html", context, status=400)
+    return redirect("queueing:ticket", token=ticket.token)
+
+
 @require_POST
 def kiosk_take(request):
     site = site_current()
     department = get_object_or_404(_departments(site), code=request.POST.get("department", ""))
-    try:
-        ticket = services.ticket_take(site=site, department=department)
-    except ValidationError as exc:
-        return render(
-            request,
-            "queueing/kiosk.html",
-            {"board": selectors.queue_board(site=site), "errors": _errors(exc)},
-            status=400,
-        )
-    return redirect("queueing:ticket", token=ticket.token)
+    return _kiosk_ticket(
+        request, site, lambda: services.ticket_take(site=site, department=department)
+    )
 
 
 @require_POST
 def kiosk_check_in(request):
     site = site_current()
-    try:
-        ticket = services.appointment_check_in(
-            site=site, code=request.POST.get("code", ""), phone=request.POST.get("phone", "")
-        )
-    except ValidationError as exc:
-        return render(
-            request,
-            "queueing/kiosk.html",
-            {"board": selectors.queue_board(site=site), "errors": _errors(exc)},
-            status=400,
-        )
-    return redirect("queueing:ticket", token=ticket.token)
+    code, phone = request.POST.get("code", ""), request.POST.get("phone", "")
+    return _kiosk_ticket(
+        request,
+        site,
+        lambda: services.appointment_check_in(site=site, code=code, phone=phone),
+    )
 
 
 @require_GET

@@ -163,7 +163,7 @@ def _drive(clients: list[Client], opts: dict, *, seconds: int) -> dict:
     out = {"clients": len(clients), "seconds": round(wall, 1)}
     for kind, label in (("take", "ticket take"), ("call", "call next")):
         times = sorted(t for c in clients if c.kind == kind for t in c.times)
-        q = statistics.quantiles(times, n=100) if len(times) > 1 else [0.0] * 99
+        q = statistics.quantiles(times, n=100, method="inclusive") if len(times) > 1 else [0.0] * 99
         out[label] = {
             "requests": len(times),
             "errors": sum(c.errors for c in clients if c.kind == kind),
