@@ -129,3 +129,11 @@ def test_guide_list_search_item_halls_and_kiosk_mode(hall):
         in web.get(reverse("guide:item", args=["mzj-002"]), {"kiosk": "1"}).content.decode()
     )
     assert web.get(reverse("guide:item", args=["nope"])).status_code == 404
+
+
+def test_demo_windows_give_the_kiosk_its_departments(village):
+    from sites.queueing.demo import demo_windows_ensure
+
+    assert demo_windows_ensure(site=village) == 1
+    assert demo_windows_ensure(site=village) == 1  # again: nothing new
+    assert "民政局" in Client().get(reverse("queueing:kiosk")).content.decode()
