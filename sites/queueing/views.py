@@ -16,6 +16,7 @@ from permissions.ratelimit import RateLimited, rate_limit_hit
 from sites.cases.identity import mask_phone
 from sites.queueing import selectors, services
 from sites.queueing.models import Ticket, TicketStatus
+from sites.queueing.rules import hours_for
 from sites.registry.models import Department
 from sites.registry.selectors import site_current
 
@@ -89,7 +90,11 @@ def booking(request):
         return render(
             request,
             "queueing/booked.html",
-            {"appointment": appointment, "phone": mask_phone(appointment.phone)},
+            {
+                "appointment": appointment,
+                "phone": mask_phone(appointment.phone),
+                "hours": hours_for(site_code=site.code, department_code=department.code),
+            },
         )
     return render(request, "queueing/booking.html", context)
 
