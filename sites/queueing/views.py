@@ -15,6 +15,7 @@ from permissions.auth import client_address
 from permissions.ratelimit import RateLimited, rate_limit_hit
 from sites.cases.identity import mask_phone
 from sites.queueing import selectors, services
+from sites.queueing.days import hall_day
 from sites.queueing.models import Ticket, TicketStatus
 from sites.queueing.rules import hours_for
 from sites.registry.models import Department
@@ -179,6 +180,9 @@ def ticket_page(request, token: str):
             "ahead": selectors.ticket_ahead(ticket),
             "rating_url": selectors.rating_url(ticket),
             "called": ticket.status == TicketStatus.CALLED,
+            # a number left waiting on an earlier day is never called: the day's queue ended
+            "expired": ticket.status == TicketStatus.WAITING
+            and ticket.day != hall_day(timezone.now()),
         },
     )
 

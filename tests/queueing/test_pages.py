@@ -137,3 +137,21 @@ def test_demo_windows_give_the_kiosk_its_departments(village):
     assert demo_windows_ensure(site=village) == 1
     assert demo_windows_ensure(site=village) == 1  # again: nothing new
     assert "民政局" in Client().get(reverse("queueing:kiosk")).content.decode()
+
+
+def test_a_number_left_waiting_yesterday_says_so_today(hall):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sites.queueing import services
+    from sites.registry.models import Department
+
+    old = services.ticket_take(
+        site=hall,
+        department=Department.objects.get(code="mzj"),
+        at=timezone.now() - timedelta(days=1),
+    )
+    page = Client().get(reverse("queueing:ticket", args=[old.token])).content.decode()
+    assert "已过期" in page and 'http-equiv="refresh"' not in page
+    assert Client().get(reverse("queueing:display-data")).json()["board"][0]["waiting"] == 0
