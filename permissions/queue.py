@@ -3,7 +3,7 @@ online applications (预审).
 
 Calling at a window is handling at the site (`act_at_site`, clerks and chief
 representatives of this hall); the statistics are for those who view the hall's cases
-here or supervise it from above (the county's supervisors).
+here or above it (the township over its villages, the county over all).
 """
 
 from __future__ import annotations
@@ -18,11 +18,8 @@ def can_call_tickets(*, user, site: Site) -> bool:
 
 
 def can_view_queue_statistics(*, user, site: Site) -> bool:
-    if not user_active(user):
-        return False
-    return has_site_perm(user=user, site=site, perm=SitePerm.VIEW_CASES) or has_site_perm_over(
-        user=user, site=site, perm=SitePerm.SUPERVISE
-    )
+    """The same rule as viewing the hall's cases: held here or at a hall above."""
+    return user_active(user) and has_site_perm_over(user=user, site=site, perm=SitePerm.VIEW_CASES)
 
 
 def can_prereview(*, user, site: Site) -> bool:

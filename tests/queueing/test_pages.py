@@ -155,3 +155,32 @@ def test_a_number_left_waiting_yesterday_says_so_today(hall):
     page = Client().get(reverse("queueing:ticket", args=[old.token])).content.decode()
     assert "已过期" in page and 'http-equiv="refresh"' not in page
     assert Client().get(reverse("queueing:display-data")).json()["board"][0]["waiting"] == 0
+
+
+def test_statistics_api_for_the_county_dashboard(hall, halls):
+    from rest_framework.test import APIClient
+
+    from permissions.services import staff_create as make
+
+    Client().post(reverse("queueing:take"), {"department": "mzj"})
+    url = reverse("queue-statistics")
+    assert APIClient().get(url).status_code in (401, 403)
+    supervisor = APIClient()
+    supervisor.force_authenticate(
+        make(
+            username="sup",
+            name="周",
+            site=halls["county"],
+            roles=[Role.COUNTY_SUPERVISOR],
+            password=None,
+        )
+    )
+    answer = supervisor.get(url).json()
+    assert answer["site"] == "t-maan" and answer["overall"]["taken"] == 1
+    assert answer["departments"][0]["code"] == "mzj"
+    assert supervisor.get(url, {"from": "2026-12-03", "to": "2026-01-01"}).status_code == 400
+    other = APIClient()
+    other.force_authenticate(
+        make(username="o", name="王", site=halls["t-huangtan"], roles=[Role.CLERK], password=None)
+    )
+    assert other.get(url).status_code == 403
