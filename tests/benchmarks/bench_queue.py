@@ -76,15 +76,25 @@ def run(argv: list[str]) -> None:
 
 
 def _setup(opts: dict) -> list[Client]:
+    from django.utils import timezone
+
+    from county.rules.models import Rule
     from permissions.roles import Role
     from permissions.services import staff_create
-    from sites.queueing.models import Ticket
+    from sites.queueing.models import Ticket, TicketSequence
     from sites.registry.models import Department, Site, Staff
     from sites.registry.services import departments_load, site_tree_load, window_open
 
     site_tree_load()
     departments_load()
-    Ticket.objects.all().delete()  # a fresh day's queue each run
+    # A fresh day's queue each run, and no daily cap: the load takes thousands of numbers.
+    Ticket.objects.all().delete()
+    TicketSequence.objects.all().delete()
+    Rule.objects.update_or_create(
+        key="queueing.tickets",
+        scope="site:county",
+        defaults={"value": {"max_per_day": 1_000_000}, "changed_at": timezone.now()},
+    )
     county = Site.objects.get(code="county")
     clients = []
     half = opts["clients"] // 2
