@@ -49,6 +49,7 @@ STATISTICS = inline_serializer(
                 "skipped": serializers.IntegerField(),
                 "appointments": serializers.IntegerField(),
                 "no_shows": serializers.IntegerField(),
+                "serve_p50_min": serializers.FloatField(allow_null=True),
                 "hours": inline_serializer(
                     "QueueStatisticsHour",
                     {**_summary, "hour": serializers.IntegerField()},

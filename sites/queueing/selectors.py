@@ -42,12 +42,14 @@ class SlotView:
 
 
 def booking_days(*, site: Site, department: Department, at: datetime | None = None) -> list[date]:
-    """The working days one may book now: today and the next `days_ahead` working days."""
+    """The working days one may book now: today while a period of it is still ahead, and
+    the next `days_ahead` working days."""
     at = at or timezone.now()
     hours = hours_for(site_code=site.code, department_code=department.code)
     calendar = calendar_current()
     today = hall_day(at)
-    days = [today] if calendar.is_working_day(today) else []
+    ahead = any(p.starts_at > at for p in day_periods(today, hours))
+    days = [today] if calendar.is_working_day(today) and ahead else []
     day = today
     for _ in range(int(hours["days_ahead"])):
         day = calendar.add_working_days(day, 1).date
@@ -180,17 +182,26 @@ def queue_statistics(
     *, site: Site, day_from: date, day_to: date, at: datetime | None = None
 ) -> dict:
     """Waiting time p50/p95 (minutes, take to first call) per department and per hour
-    (Beijing), tickets taken, served, skipped, and appointment no-shows (booked, never
+    (Beijing), serving time p50 (last call to done), tickets taken, served, skipped, and
+    appointment no-shows (booked, never
     checked in, slot over). Plain data: the page shows it; a county dashboard can ask each
     hall for it (it reads only this hall's tables)."""
     at = at or timezone.now()
     tickets = Ticket.objects.filter(site=site, day__gte=day_from, day__lte=day_to).values(
-        "department__code", "department__name", "taken_at", "called_at", "status", "source"
+        "department__code",
+        "department__name",
+        "taken_at",
+        "called_at",
+        "last_called_at",
+        "finished_at",
+        "status",
+        "source",
     )
     by_dept: dict[str, dict] = {}
     waits_dept: dict[str, list[float]] = defaultdict(list)
     waits_hour: dict[tuple[str, int], list[float]] = defaultdict(list)
     all_waits: list[float] = []
+    serves_dept: dict[str, list[float]] = defaultdict(list)
     for t in tickets:
         code = t["department__code"]
         row = by_dept.setdefault(
@@ -214,7 +225,9 @@ def queue_statistics(
             waits_dept[code].append(wait)
             waits_hour[(code, hour)].append(wait)
             all_waits.append(wait)
-    no_shows = dict(
+        if t["status"] == TicketStatus.DONE and t["finished_at"] and t["last_called_at"]:
+            serves_dept[code].append((t["finished_at"] - t["last_called_at"]).total_seconds())
+    no_show_rows = (
         Appointment.objects.filter(
             site=site,
             day__gte=day_from,
@@ -222,14 +235,16 @@ def queue_statistics(
             status=AppointmentStatus.BOOKED,
             slot__ends_at__lt=at,
         )
-        .values_list("department__code")
+        .values_list("department__code", "department__name")
         .annotate(n=Count("id"))
     )
+    no_shows = {code: n for code, _, n in no_show_rows}
+    names = {code: name for code, name, _ in no_show_rows}
     departments = []
     for code in sorted(set(by_dept) | set(no_shows)):
         row = by_dept.get(code) or {
             "code": code,
-            "name": Department.objects.get(code=code).name,
+            "name": names[code],
             "taken": 0,
             "served": 0,
             "skipped": 0,
@@ -237,6 +252,8 @@ def queue_statistics(
         }
         row.update(_summary(waits_dept.get(code, [])))
         row["no_shows"] = no_shows.get(code, 0)
+        serve_p50 = _percentile(serves_dept.get(code, []), 0.5)
+        row["serve_p50_min"] = round(serve_p50 / 60, 1) if serve_p50 is not None else None
         row["hours"] = [
             {"hour": hour, **_summary(values)}
             for (dept, hour), values in sorted(waits_hour.items())

@@ -35,6 +35,9 @@ def test_slots_follow_the_hours_rule_and_skip_lunch_and_holidays(hall):
     assert selectors.slots_for_day(site=hall, department=mzj(), day=sunday, at=MONDAY) == []
     days = selectors.booking_days(site=hall, department=mzj(), at=MONDAY)
     assert sunday not in days and len(days) == 8  # today and 7 working days ahead
+    evening = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)  # 17:00 Beijing: today is over
+    late = selectors.booking_days(site=hall, department=mzj(), at=evening)
+    assert late[0] == days[1] and len(late) == 7
 
 
 def test_county_rule_scoped_to_the_department_changes_capacity(hall):
@@ -185,3 +188,4 @@ def test_statistics_p50_p95_per_department_and_hour_and_no_shows(hall):
     assert (row["wait_p50_min"], row["wait_p95_min"]) == (10.0, 19.0)
     assert row["hours"] == [{"hour": 9, "called": 20, "wait_p50_min": 10.0, "wait_p95_min": 19.0}]
     assert row["no_shows"] == 1 and stats["overall"]["no_shows"] == 1
+    assert row["serve_p50_min"] == 1.0  # each call next ended the previous one a minute later
