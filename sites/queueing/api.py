@@ -3,8 +3,6 @@ tickets stay in the hall's own database)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -13,10 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from permissions.queue import can_view_queue_statistics
-from sites.queueing.selectors import day_range, queue_statistics
+from sites.queueing.selectors import period_from, queue_statistics
 from sites.registry.selectors import site_current
-
-MAX_DAYS = 366
 
 _summary = {
     "called": serializers.IntegerField(),
@@ -77,10 +73,7 @@ class QueueStatisticsView(APIView):
         if not can_view_queue_statistics(user=request.user, site=here):
             raise PermissionDenied("无权查看本大厅排队统计。")
         try:
-            day_from = date.fromisoformat(request.query_params.get("from") or "")
-            day_to = date.fromisoformat(request.query_params.get("to") or "")
-        except ValueError:
-            day_from, day_to = day_range(7)
-        if day_to < day_from or (day_to - day_from).days > MAX_DAYS:
-            raise ValidationError({"to": f"统计区间应为1至{MAX_DAYS}天。"})
+            day_from, day_to = period_from(request.query_params)
+        except ValueError as exc:
+            raise ValidationError({"to": str(exc)}) from exc
         return Response(queue_statistics(site=here, day_from=day_from, day_to=day_to))

@@ -277,3 +277,19 @@ def queue_statistics(
 def day_range(days: int, at: datetime | None = None) -> tuple[date, date]:
     today = hall_day(at or timezone.now())
     return today - timedelta(days=max(days, 1) - 1), today
+
+
+MAX_PERIOD_DAYS = 366
+
+
+def period_from(params, *, days: int = 7, at: datetime | None = None) -> tuple[date, date]:
+    """The (from, to) Beijing days a query asks for (`from`, `to`), else the last `days`
+    days; ValueError for a reversed or over-long period."""
+    try:
+        day_from = date.fromisoformat(params.get("from") or "")
+        day_to = date.fromisoformat(params.get("to") or "")
+    except ValueError:
+        return day_range(days, at)
+    if day_to < day_from or (day_to - day_from).days > MAX_PERIOD_DAYS:
+        raise ValueError(f"统计区间应为1至{MAX_PERIOD_DAYS}天。")
+    return day_from, day_to

@@ -6,8 +6,6 @@ page (kept in the session); it must be a window of this hall.
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -109,10 +107,9 @@ def queue_statistics(request):
     if not can_view_queue_statistics(user=request.user, site=here):
         raise PermissionDenied("无权查看本大厅排队统计。")
     try:
-        day_from = date.fromisoformat(request.GET.get("from") or "")
-        day_to = date.fromisoformat(request.GET.get("to") or "")
+        day_from, day_to = selectors.period_from(request.GET)
     except ValueError:
-        day_from, day_to = selectors.day_range(7)
+        day_from, day_to = selectors.period_from({})
     stats = selectors.queue_statistics(site=here, day_from=day_from, day_to=day_to)
     recent = (
         Ticket.objects.filter(site=here, day__gte=day_from, day__lte=day_to)
