@@ -189,3 +189,17 @@ def test_statistics_p50_p95_per_department_and_hour_and_no_shows(hall):
     assert row["hours"] == [{"hour": 9, "called": 20, "wait_p50_min": 10.0, "wait_p95_min": 19.0}]
     assert row["no_shows"] == 1 and stats["overall"]["no_shows"] == 1
     assert row["serve_p50_min"] == 1.0  # each call next ended the previous one a minute later
+
+
+def test_the_hall_day_does_not_follow_the_process_time_zone(hall):
+    from django.utils import timezone
+
+    with timezone.override("UTC"):  # a node or a test running in UTC
+        morning = datetime(2026, 12, 8, 0, 30, tzinfo=UTC)  # 08:30 Beijing on the 8th
+        evening = datetime(2026, 12, 7, 23, 59, tzinfo=UTC)  # 07:59 Beijing on the 8th
+        a = services.ticket_take(site=hall, department=mzj(), at=evening)
+        b = services.ticket_take(site=hall, department=mzj(), at=morning)
+        assert a.day == b.day == morning.astimezone(BEIJING).date()
+        assert (a.number, b.number) == (1, 2)
+        stats = selectors.queue_statistics(site=hall, day_from=a.day, day_to=a.day, at=morning)
+        assert stats["overall"]["taken"] == 2
