@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "sites.workbench",
     "county.readmodel",
     "county.graph",
+    "county.assessment",
+    "sites.feedback",
 ]
 GRAPHENE = {
     "SCHEMA": "county.graph.schema.schema",
