@@ -199,3 +199,27 @@ def test_the_red_flag_adds_the_bonus_to_its_staff_not_to_the_window(month, windo
     assert staff["w1"] == 102
     window_rows = s.window_standings(start=NOV[0], end=date(2027, 1, 1))
     assert window_rows[0].score == 107 and person.points.count() == 1
+
+
+def test_an_overdue_case_event_costs_its_window_once(db, settings):
+    from types import SimpleNamespace
+
+    from county.assessment.appliers import case_event_points
+
+    payload = {
+        "number": "t-maan-20261102-0001",
+        "seq": 4,
+        "type": "overdue",
+        "at": "2026-11-20T01:00:00+00:00",
+        "site": "t-maan",
+        "case": {"owner_site": "t-maan", "item_code": "nope"},
+    }
+    envelope = SimpleNamespace(payload=payload, origin="t-maan")
+    case_event_points(envelope)
+    case_event_points(envelope)
+    entry = PointEntry.objects.get()
+    assert (entry.points, entry.window.site_code, entry.source_id) == (
+        -5,
+        "t-maan",
+        "t-maan-20261102-0001#4",
+    )

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.cases.conftest import at_site, halls, township, village  # noqa: F401
+pytest_plugins = ["tests.cases.conftest"]
 
 
 @pytest.fixture
