@@ -87,3 +87,11 @@ def test_two_upheld_complaints_in_a_year_send_the_person_back(served, db):
         )
     person = AssessedStaff.objects.get(name="张三")
     assert person.sent_back and "2次" in person.sent_back_note
+
+
+def test_the_daily_job_runs_only_at_the_county(served, db, settings):
+    from sites.feedback.tasks import feedback_daily
+
+    assert feedback_daily() == {"overdue_days": 0, "defaulted": 0}
+    settings.HALL_TIER = "township"
+    assert feedback_daily() == {}
