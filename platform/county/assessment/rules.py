@@ -1,4 +1,4 @@
-"""The assessment rules (county data, docs/decisions/0013 and 0014) with the seeds' values.
+"""The assessment rules (county data, docs/decisions/0013 and 0015) with the seeds' values.
 
 Points are signed: a deduction is negative. Where the seeds give no figure, the default is
 ours and the label says 文件未规定 so the county knows to set it.

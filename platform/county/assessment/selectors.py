@@ -5,7 +5,7 @@ entries dated in the period (a reversal cancels its entry in the same period). A
 score counts every entry naming the window except those meant for staff only (the red-flag
 bonus); a staff member's counts the entries naming them.
 
-Ranking and ties (the written rule, also in docs/decisions/0014):
+Ranking and ties (the written rule, also in docs/decisions/0015):
  1. the higher score ranks first;
  2. on equal score, the fewer points deducted (the sum of negative entries) ranks first —
     the same score reached with fewer lapses is the better record;
