@@ -67,6 +67,13 @@ def ranking_page(request):
     year, month = _period(request)
     context = _tables(year, month)
     context["may_handle"] = may_handle_feedback(user=request.user)
+    awards = s.rule_value(s.AWARDS.key)
+    context["window_quota"] = s.excellent_quota(
+        len(context["window_grades"]), float(awards["excellent_window_share"])
+    )
+    context["staff_quota"] = s.excellent_quota(
+        len(context["staff_grades"]), float(awards["excellent_staff_share"])
+    )
     return render(request, "assessment/ranking.html", context)
 
 
