@@ -1,10 +1,11 @@
 import pytest
 
-pytest_plugins = ["tests.cases.conftest"]
+from tests.assessment.conftest import record, windows  # noqa: F401  (shared fixtures)
+from tests.cases.conftest import at_site, halls, township, village  # noqa: F401
 
 
 @pytest.fixture
-def served(halls):
+def served(halls):  # noqa: F811
     """A case concluded at the county's 3号 window (民政局) by 张三, and its query code."""
     from sites.cases import services
     from sites.registry.models import Department, Staff
@@ -23,30 +24,3 @@ def served(halls):
     case = case_make(by=user, state="concluded")
     case.refresh_from_db()
     return case, user, services
-
-
-@pytest.fixture
-def windows(halls):
-    from county.assessment.services import window_ref
-
-    return [
-        window_ref(site_code="county", number=str(i), name=f"窗口{i}", department_code=f"d{i}")
-        for i in range(1, 11)
-    ]
-
-
-@pytest.fixture
-def record(windows):
-    from county.assessment.services import points_record
-
-    def _record(no, rule, day, staff=None):
-        return points_record(
-            window=windows[no - 1],
-            staff=staff,
-            rule=rule,
-            source_type="county_entry",
-            source_id=f"{no}-{rule}-{day}",
-            occurred_on=day,
-        )
-
-    return _record
