@@ -29,6 +29,7 @@ class FeedbackAction(StrEnum):
     HANDLE = "handle_feedback"
     VIEW_RANKINGS = "view_rankings"
     VIEW_OWN_WINDOW = "view_own_window_points"
+    APPEAL = "appeal_rating"
 
 
 FEEDBACK_ACTION_LABELS: dict[FeedbackAction, str] = {
@@ -36,6 +37,7 @@ FEEDBACK_ACTION_LABELS: dict[FeedbackAction, str] = {
     FeedbackAction.HANDLE: "差评回访整改、申诉复核、投诉处理、日检查与加减分登记(县中心督查室)",
     FeedbackAction.VIEW_RANKINGS: "查看月排名、季度评比、年度等次并导出(县中心，审计员只读)",
     FeedbackAction.VIEW_OWN_WINDOW: "窗口工作人员查看本窗口积分及扣分原因",
+    FeedbackAction.APPEAL: "被评窗口对误评、恶意差评提出申诉复核",
 }
 
 
@@ -90,6 +92,13 @@ def may_view_window(*, user, site_code: str, number: str) -> bool:
         return False
     auditor = may_view_rankings(user=user) and is_read_only(user=user)
     return may_handle_feedback(user=user) or auditor or own_window(user=user) == (site_code, number)
+
+
+def may_appeal(*, user, site_code: str, number: str) -> bool:
+    """申诉复核 is asked by the window rated (its own staff) or by the office for it."""
+    if not _at_county() or not getattr(user, "is_authenticated", False):
+        return False
+    return may_handle_feedback(user=user) or own_window(user=user) == (site_code, number)
 
 
 def require(allowed: bool) -> None:

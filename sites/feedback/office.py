@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from permissions.feedback import may_handle_feedback, require
+from permissions.feedback import may_appeal, may_handle_feedback, require
 from sites.feedback import services
 from sites.feedback.models import BAD_LEVELS, Complaint, Rating
 
@@ -80,3 +80,23 @@ def complaint_step(request, pk: int):
     except ValidationError as exc:
         _error(request, exc)
     return redirect("assessment:complaints")
+
+
+@login_required
+@require_POST
+def rating_appeal_by_window(request, pk: int):
+    """The window rated asks for 申诉复核 from its own points page."""
+    from county.assessment.models import AssessedWindow
+
+    rating = get_object_or_404(Rating, pk=pk)
+    window = get_object_or_404(AssessedWindow, pk=request.POST.get("window") or 0)
+    require(
+        may_appeal(user=request.user, site_code=window.site_code, number=window.number)
+        and rating.window_site == window.site_code
+        and rating.window_number == window.number
+    )
+    try:
+        services.rating_appeal(rating=rating, reason=request.POST.get("text", ""), by=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect("assessment:window", pk=window.pk)

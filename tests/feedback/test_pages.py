@@ -162,3 +162,33 @@ def test_a_window_member_sees_their_own_window_only(halls, client, windows):
     own = window_ref(site_code="county", number="1")
     assert client.get(f"/kaohe/chuangkou/{own.pk}/").status_code == 200
     assert client.get(f"/kaohe/chuangkou/{windows[1].pk}/").status_code == 403
+
+
+def test_the_window_rated_appeals_and_the_office_upholds_it(known, halls, client):
+    from county.assessment.models import AssessedWindow
+    from sites.feedback import services
+    from sites.registry.models import Staff, Window
+
+    services.rating_give(
+        facts=services.case_facts(known), level="very_dissatisfied", channel="window"
+    )
+    rating = Rating.objects.get()
+    window = AssessedWindow.objects.get(site_code="county", number="3")
+    member = staff(halls["county"], Role.CLERK)
+    counter = Window.objects.get(site__code="county", number="3")  # 张三's, rated
+    Staff.objects.filter(user=member).update(window=counter)
+    login(client, member)
+    url = f"/kaohe/chaping/{rating.pk}/shensu/"
+    month = f"?year={rating.given_at.year}&month={rating.given_at.month}"
+    assert "申诉理由" in client.get(f"/kaohe/chuangkou/{window.pk}/{month}").content.decode()
+    assert client.post(url, {"window": window.pk, "text": "申请人误点"}).status_code == 302
+    rating.refresh_from_db()
+    assert rating.appeal == "requested"
+    client.logout()
+    other = staff(halls["county"], Role.CLERK)  # not of this window
+    login(client, other)
+    assert client.post(url, {"window": window.pk, "text": "x"}).status_code == 403
+    login(client, staff(halls["county"], Role.COUNTY_SUPERVISOR))
+    step = {"step": "appeal_upheld", "text": "核实为误评"}
+    assert client.post(f"/kaohe/chaping/{rating.pk}/", step).status_code == 302
+    assert sum(PointEntry.objects.values_list("points", flat=True)) == 0

@@ -13,4 +13,5 @@ urlpatterns = [
     path("tousu/<int:pk>/", office.complaint_step, name="complaint-step"),
     path("chaping/", office.rating_list, name="ratings"),
     path("chaping/<int:pk>/", office.rating_step, name="rating-step"),
+    path("chaping/<int:pk>/shensu/", office.rating_appeal_by_window, name="rating-appeal"),
 ]

@@ -64,6 +64,8 @@ def _tables(year: int, month: int) -> dict:
 @login_required
 def ranking_page(request):
     require(may_view_rankings(user=request.user))
+    if not AssessedWindow.objects.exists():
+        windows_sync_local()  # the county hall's own windows, before any point arrives
     year, month = _period(request)
     context = _tables(year, month)
     context["may_handle"] = may_handle_feedback(user=request.user)
@@ -123,6 +125,15 @@ def window_page(request, pk: int):
         e.rule_label = labels.get(e.rule, e.rule)
         e.source_label = points_source_label(e.source_type)
     base = s.rule_value(POINTS.key)["base"]
+    from sites.feedback.models import BAD_LEVELS, Rating
+
+    appealable = Rating.objects.filter(
+        window_site=window.site_code,
+        window_number=window.number,
+        level__in=BAD_LEVELS,
+        given_at__date__gte=start,
+        given_at__date__lt=end,
+    )
     counted = [e for e in entries if e.rule not in s.STAFF_ONLY_RULES]
     return render(
         request,
@@ -134,6 +145,8 @@ def window_page(request, pk: int):
             "month": month,
             "base": base,
             "score": base + sum(e.points for e in counted),
+            "ratings": appealable,
+            "error": request.session.pop("feedback_error", None),
         },
     )
 
