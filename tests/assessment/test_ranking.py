@@ -223,3 +223,31 @@ def test_an_overdue_case_event_costs_its_window_once(db, settings):
         "t-maan",
         "t-maan-20261102-0001#4",
     )
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("assessment.points", {"dissatisfied": 2}),  # a deduction typed as a reward
+        ("assessment.points", {"written_thanks": -2}),
+        ("assessment.awards", {"excellent_window_share": 10}),  # 10 meant 10%
+        ("assessment.awards", {"qualified_min_score": 99}),  # above 先进's 95
+    ],
+)
+def test_a_wrong_sign_or_share_is_refused(db, key, value):
+    from django.core.exceptions import ValidationError
+
+    from county.rules.services import rule_set
+
+    with pytest.raises(ValidationError):
+        rule_set(key=key, value=value, by=None)
+
+
+def test_a_department_scope_overrides_the_county_value(windows, db):
+    from county.rules.services import rule_set
+
+    rule_set(key="assessment.points", value={"untidy": -3}, by=None, scope="department:d2")
+    one = inspection_record(window=windows[0], finding="untidy", inspector="督查室", at=AT_NOV_10)
+    two = inspection_record(window=windows[1], finding="untidy", inspector="督查室", at=AT_NOV_10)
+    points = {e.window.number: e.points for e in PointEntry.objects.all()}
+    assert points == {"1": -5, "2": -3} and one.pk != two.pk
