@@ -3,8 +3,8 @@ the inbox's unique (origin, id) and the unique case number make a rating count o
 
 from __future__ import annotations
 
-from sites.feedback.outbound import COMPLAINT_TYPE, RATING_TYPE
-from sync.api import DateTime, Obj, Reject, Str, applier
+from sites.feedback.outbound import ANSWER_TYPE, COMPLAINT_TYPE, RATING_TYPE
+from sync.api import DateTime, Obj, Reject, Str, applier, fanin
 
 _WHERE = {
     "case_number": Str(max_length=64),
@@ -59,3 +59,25 @@ def complaint_received(envelope) -> None:
     if envelope.payload["filed_site"] != envelope.origin:
         raise Reject("投诉站点与消息来源不符")
     complaint_arrive(payload=envelope.payload)
+
+
+ANSWER = Obj(
+    {
+        "kind": Str(max_length=10, blank=False),
+        "key": Str(max_length=64, blank=False),
+        "state": Str(max_length=12),
+        "reply": Str(max_length=1000),
+        "at": DateTime(),
+    }
+)
+
+
+@applier(ANSWER_TYPE, payload=ANSWER)
+def answer_received(envelope) -> None:
+    """At the hall where it was filed: the county's progress and reply, for the citizen."""
+    from sites.feedback.services import answer_apply
+
+    if envelope.origin != fanin():
+        raise Reject("只有县级中心答复评价和投诉")
+    if not answer_apply(payload=envelope.payload):
+        raise Reject("本站没有该评价或投诉")

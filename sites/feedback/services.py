@@ -179,7 +179,16 @@ def rating_follow(*, rating: Rating, step: str, text: str, by, at=None) -> Ratin
     rating.follow_up = after
     setattr(rating, when_field, at or timezone.now())
     setattr(rating, text_field, text.strip()[:300])
-    rating.save()
+    with transaction.atomic():
+        rating.save()
+        outbound.answer_send(
+            dest=rating.given_site,
+            kind="rating",
+            key=rating.case_number,
+            state=after,
+            reply=rating.reply,
+            at=getattr(rating, when_field),
+        )
     return rating
 
 
@@ -243,6 +252,28 @@ def ratings_default(*, today: date | None = None) -> int:
     return made
 
 
+def answer_apply(*, payload: dict) -> bool:
+    """The county's progress on a rating given or a complaint filed here; False if unknown."""
+    at = datetime.fromisoformat(payload["at"])
+    if payload["kind"] == "rating":
+        rating = Rating.objects.filter(case_number=payload["key"]).first()
+        if rating is None or payload["state"] not in FollowUp.values:
+            return False
+        rating.follow_up, rating.reply = payload["state"], payload["reply"][:300]
+        if payload["state"] == FollowUp.REPLIED:
+            rating.replied_at = at
+        rating.save(update_fields=["follow_up", "reply", "replied_at"])
+        return True
+    complaint = Complaint.objects.filter(number=payload["key"]).first()
+    if complaint is None or payload["state"] not in ComplaintStep.values:
+        return False
+    complaint.step, complaint.reply = payload["state"], payload["reply"]
+    if payload["state"] == ComplaintStep.REPLIED:
+        complaint.replied_at = at
+    complaint.save(update_fields=["step", "reply", "replied_at"])
+    return True
+
+
 # --- complaints -----------------------------------------------------------------------------
 
 
@@ -261,6 +292,8 @@ def complaint_file(*, facts: dict, content: str, at=None) -> str:
         "filed_site": settings.HALL_SITE,
     }
     with transaction.atomic():
+        if outbound.fanin() != settings.HALL_SITE:  # a copy here, for the citizen asking here
+            complaint_arrive(payload=payload)
         outbound.complaint_send(payload=payload)
     return number
 
@@ -333,6 +366,14 @@ def complaint_advance(
         if step == "dispose":
             complaint.upheld = upheld
         complaint.save()
+        outbound.answer_send(
+            dest=complaint.filed_site,
+            kind="complaint",
+            key=complaint.number,
+            state=after,
+            reply=complaint.reply,
+            at=at,
+        )
         if step == "dispose" and upheld:
             complaint_upheld_points(complaint=complaint, on=timezone.localdate(at))
     return complaint

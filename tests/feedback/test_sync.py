@@ -53,3 +53,53 @@ def test_a_rating_claiming_another_hall_is_quarantined(halls, db):
     inbox_apply(bodies=[body(rating_payload(given_site="t-maan"))])
     assert not Rating.objects.exists()
     assert QuarantinedMessage.objects.count() == 1
+
+
+def answer(key, state, reply, origin="county", kind="complaint"):
+    payload = {
+        "kind": kind,
+        "key": key,
+        "state": state,
+        "reply": reply,
+        "at": "2026-11-10T10:00:00+08:00",
+    }
+    data = envelope_dict(origin=origin, dest="t-maan", type="feedback.answer", payload=payload)
+    return signed(data).encode()
+
+
+def test_a_complaint_filed_at_a_township_gets_its_reply_there(served, at_site, db):
+    from sites.feedback import services
+    from sites.feedback.models import Complaint
+    from sync.models import OutboxMessage, QuarantinedMessage
+
+    case, _, _ = served
+    at_site("t-maan")
+    number = services.complaint_file(facts=services.case_facts(case), content="推诿扯皮不办事")
+    local = Complaint.objects.get(number=number)  # the township's copy, for its citizens
+    assert local.step == "received" and local.reply_due
+    assert OutboxMessage.objects.filter(type="feedback.complaint", dest="county").count() == 1
+    inbox_apply(bodies=[answer(number, "replied", "已责令整改并致歉", origin="v-shiqiao")])
+    assert QuarantinedMessage.objects.count() == 1  # only the county answers
+    inbox_apply(bodies=[answer(number, "replied", "已责令整改并致歉")])
+    local.refresh_from_db()
+    assert (local.step, local.reply) == ("replied", "已责令整改并致歉")
+
+
+def test_the_county_sends_its_progress_to_the_hall_where_it_was_filed(served, db):
+    from sites.feedback import services
+    from sites.feedback.models import Complaint
+    from sync.models import OutboxMessage
+
+    case, user, _ = served
+    payload = {
+        **services.case_facts(case),
+        "number": "TS20261102ABCDEF",
+        "content": "推诿扯皮不办事",
+        "filed_at": "2026-11-02T09:00:00+08:00",
+        "filed_site": "t-maan",
+    }
+    complaint = services.complaint_arrive(payload=payload)
+    services.complaint_advance(complaint=complaint, step="accept", by=user)
+    sent = OutboxMessage.objects.filter(type="feedback.answer", dest="t-maan")
+    assert sent.count() == 1
+    assert Complaint.objects.get().step == "accepted"
