@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from permissions.feedback import may_appeal, may_handle_feedback, require
@@ -24,7 +25,11 @@ def rating_list(request):
     return render(
         request,
         "feedback/office_ratings.html",
-        {"ratings": ratings, "error": request.session.pop("feedback_error", None)},
+        {
+            "ratings": ratings,
+            "today": timezone.localdate(),
+            "error": request.session.pop("feedback_error", None),
+        },
     )
 
 
@@ -58,6 +63,7 @@ def complaint_list(request):
         "feedback/office_complaints.html",
         {
             "complaints": Complaint.objects.all()[:200],
+            "today": timezone.localdate(),
             "error": request.session.pop("feedback_error", None),
         },
     )

@@ -84,3 +84,20 @@ def test_the_county_reads_the_ranking(page, login, halls, screenshot):
     with page.expect_download() as info:
         page.click("a:has-text('导出Excel')")
     assert info.value.suggested_filename == "kaohe-2026-11.xlsx"
+
+
+def test_the_window_device_on_a_tablet(page, login, concluded, halls, screenshot):
+    staff_create(
+        username="chuangkou",
+        name="窗口员",
+        site=halls["county"],
+        roles=[Role.CLERK],
+        password=PASSWORD,
+    )
+    login(page, "chuangkou", PASSWORD)
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{page.base_url}/pingjia/chuangkou/{concluded.number}/")
+    screenshot(page, "device")
+    page.click("button:has-text('非常满意')")
+    assert "感谢您的评价" in page.inner_text("[role=status]")
+    assert Rating.objects.get().channel == "window"
