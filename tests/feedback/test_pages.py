@@ -192,3 +192,28 @@ def test_the_window_rated_appeals_and_the_office_upholds_it(known, halls, client
     step = {"step": "appeal_upheld", "text": "核实为误评"}
     assert client.post(f"/kaohe/chaping/{rating.pk}/", step).status_code == 302
     assert sum(PointEntry.objects.values_list("points", flat=True)) == 0
+
+
+def test_the_office_publishes_the_quarter_and_the_flag_brings_its_staff_the_bonus(
+    halls, client, windows, record
+):
+    from county.assessment.models import Award
+    from county.assessment.services import staff_ref
+
+    person = staff_ref(site_code="county", username="w1", name="王一", window=windows[0])
+    record(1, "written_thanks", day=date(2026, 11, 5))
+    login(client, staff(halls["county"], Role.COUNTY_SUPERVISOR))
+    url = "/kaohe/fabu/?year=2026&month=11"
+    assert client.post(url, {"kind": "quarter"}).status_code == 302
+    flag = Award.objects.get(kind="red_flag")
+    assert (flag.window, flag.period, flag.score) == (windows[0], "2026-Q4", 102)
+    assert person.points.get().points == 2  # seed 000 第二十四条(四)
+    assert "已发布" in client.get("/kaohe/?year=2026&month=11").content.decode()
+
+
+def test_publishing_is_refused_to_the_auditor(halls, client, windows):
+    from county.assessment.models import Award
+
+    login(client, staff(halls["county"], Role.AUDITOR))
+    assert client.post("/kaohe/fabu/?year=2026&month=11", {"kind": "year"}).status_code == 403
+    assert not Award.objects.exists()

@@ -7,6 +7,7 @@ app_name = "assessment"
 urlpatterns = [
     path("", views.ranking_page, name="ranking"),
     path("daochu/", views.ranking_export, name="export"),
+    path("fabu/", views.awards_publish_view, name="publish"),
     path("chuangkou/<int:pk>/", views.window_page, name="window"),
     path("jiancha/", views.inspection_page, name="inspections"),
     path("tousu/", office.complaint_list, name="complaints"),

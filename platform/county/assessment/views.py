@@ -9,15 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from county.assessment import selectors as s
-from county.assessment.models import AssessedStaff, AssessedWindow, Inspection
+from county.assessment.models import AssessedStaff, AssessedWindow, Award, AwardKind, Inspection
 from county.assessment.rules import POINTS
 from county.assessment.services import (
     COUNTY_ENTRIES,
     INSPECTION_FINDINGS,
+    awards_publish,
     county_entry_record,
     inspection_record,
     points_source_label,
@@ -69,6 +71,9 @@ def ranking_page(request):
     year, month = _period(request)
     context = _tables(year, month)
     context["may_handle"] = may_handle_feedback(user=request.user)
+    context["published"] = Award.objects.filter(
+        period__in=[f"{year}-{month:02d}", f"{year}-Q{context['quarter']}", str(year)]
+    ).select_related("window", "staff")
     awards = s.rule_value(s.AWARDS.key)
     context["window_quota"] = s.excellent_quota(
         len(context["window_grades"]), float(awards["excellent_window_share"])
@@ -200,3 +205,38 @@ def inspection_page(request):
             "today": date.today(),
         },
     )
+
+
+@login_required
+@require_POST
+def awards_publish_view(request):
+    """The office publishes a period's results as computed (a record; reruns overwrite)."""
+    require(may_handle_feedback(user=request.user))
+    year, month = _period(request)
+    t = _tables(year, month)
+    who = getattr(getattr(request.user, "staff", None), "name", "") or request.user.username
+    today = timezone.localdate()
+    quarter = t["quarter"]
+    kind = request.POST.get("kind", "")
+    if kind == "quarter":
+        for award_kind, title in (
+            (AwardKind.RED_FLAG, "流动红旗"),
+            (AwardKind.EXCELLENT_WINDOW, "优秀窗口"),
+        ):
+            rows = [r for r in t["quarterly"] if r.award == title]
+            awards_publish(
+                rows=rows, kind=award_kind, period=f"{year}-Q{quarter}", by=who, on=today
+            )
+    elif kind == "month":
+        rows = [r for r in t["monthly"] if r.award]
+        awards_publish(
+            rows=rows, kind=AwardKind.QUALITY_WINDOW, period=f"{year}-{month:02d}", by=who, on=today
+        )
+    elif kind == "year":
+        awards_publish(
+            rows=t["window_grades"], kind=AwardKind.WINDOW_GRADE, period=str(year), by=who, on=today
+        )
+        awards_publish(
+            rows=t["staff_grades"], kind=AwardKind.STAFF_GRADE, period=str(year), by=who, on=today
+        )
+    return redirect(f"{reverse('assessment:ranking')}?year={year}&month={month}")
