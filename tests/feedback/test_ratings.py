@@ -69,3 +69,29 @@ def test_an_unrated_case_defaults_only_when_the_county_says_so(served, db):
     assert services.ratings_default(today=later) == 1
     assert Rating.objects.get(case_number=case.number).get_level_display() == "基本满意"
     assert services.ratings_default(today=later) == 0
+
+
+def test_online_at_the_county_for_a_case_handled_at_a_township(served, db):
+    """The county knows every hall's cases (read model): the rating goes to the department's
+    window at the hall that decided the case."""
+    from county.readmodel.models import CaseRecord
+    from sites.cases.querycode import query_code_hash
+    from sites.feedback.selectors import citizen_case_facts
+
+    case, _, _ = served
+    other = "t-maan-20261102-0009"
+    CaseRecord.objects.filter(number=case.number).update(
+        number=other,
+        owner_site="t-maan",
+        decided_site="t-maan",
+        query_code_hash=query_code_hash(number=other, code="ABCD2345"),
+    )
+    assert citizen_case_facts(number=other, query_code="WRONG123") is None
+    facts = citizen_case_facts(number=other, query_code="ABCD2345")
+    assert facts.pop("concluded") is True
+    services.rating_give(facts=facts, level="dissatisfied", channel=Channel.ONLINE)
+    entry = PointEntry.objects.get(source_id=other)
+    assert (entry.window.site_code, entry.window.number) == (
+        "t-maan",
+        f"部门{facts['department_code']}",
+    )
