@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/logout/", StaffLogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("chaxun/", case_status_page, name="citizen-case-status"),
+    path("pingjia/", include("sites.feedback.urls")),
     path("gongzuotai/", include("sites.workbench.urls")),
     path("api/", include("deploy.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -34,6 +35,7 @@ if settings.HALL_TIER == "county":  # the view across sites lives at the county 
 
     urlpatterns.append(path("graphql/", graphql_view, name="graphql"))
     urlpatterns.append(path("guize/", include("county.rules.urls")))
+    urlpatterns.append(path("kaohe/", include("county.assessment.urls")))
 
 # Chinese error pages (deploy/errors.py)
 handler400 = "deploy.errors.bad_request"

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "sites.online",
     "county.readmodel",
     "county.graph",
+    "county.assessment",
+    "sites.feedback",
 ]
 GRAPHENE = {
     "SCHEMA": "county.graph.schema.schema",
