@@ -1,3 +1,7 @@
 """API routes of this app, included under /api/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from county.readmodel import views
+
+urlpatterns = [path("readmodel/followed/", views.followed, name="readmodel-followed")]
