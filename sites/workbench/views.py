@@ -25,6 +25,7 @@ from sites.cases.selectors import case_base, case_list_for_user, case_timeline
 from sites.registry.selectors import site_current
 from sites.workbench.actions import actions_available
 from sites.workbench.perform import action_perform
+from sites.workbench.perform import errors_of as _errors
 
 PAGE_SIZE = 20
 STATES = [
@@ -34,12 +35,6 @@ STATES = [
     (ClockState.SUSPENDED, "暂停"),
 ]
 OPEN = (CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.SUSPENDED)
-
-
-def _errors(exc: ValidationError) -> dict:
-    if hasattr(exc, "error_dict"):
-        return {k: " ".join(v) for k, v in exc.message_dict.items()}
-    return {"general": " ".join(exc.messages)}
 
 
 @login_required
