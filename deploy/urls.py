@@ -28,8 +28,11 @@ urlpatterns = [
 
 if settings.HALL_TIER == "county":  # the view across sites lives at the county only
     from county.graph.views import graphql_view
+    from county.readmodel.views import followed
 
     urlpatterns.append(path("graphql/", graphql_view, name="graphql"))
+    # halls ask about the cases filed there (signed with their sync key; not a staff API)
+    urlpatterns.append(path("halls/followed/", followed, name="readmodel-followed"))
 
 # Chinese error pages (deploy/errors.py)
 handler400 = "deploy.errors.bad_request"

@@ -19,7 +19,7 @@ QUERY = """query($number: String!, $code: String!) {
   }
 }"""
 TIMEOUT_SECONDS = 3
-FOLLOW_PATH = "/api/readmodel/followed/"
+FOLLOW_PATH = "/halls/followed/"
 
 
 class CountyUnreachable(Exception):

@@ -130,7 +130,7 @@ def ask(site: str, numbers, sign_as=None, at=None):
     with override_settings(HALL_SITE=sign_as or site):
         sig = request_sign(body)
     return Client().post(
-        "/api/readmodel/followed/",
+        "/halls/followed/",
         body,
         content_type="application/json",
         headers={REQUEST_SIGNATURE_HEADER: sig},
@@ -174,7 +174,7 @@ def test_the_county_refuses_forged_and_stale_requests(county_record):
     assert ask("v-shiqiao", ["V-1"], sign_as="v-dongping").status_code == 403
     old = timezone.now() - timezone.timedelta(hours=1)
     assert ask("v-shiqiao", ["V-1"], at=old).status_code == 403
-    assert Client().post("/api/readmodel/followed/", b"{", "application/json").status_code == 400
+    assert Client().post("/halls/followed/", b"{", "application/json").status_code == 400
 
 
 def test_the_client_signs_and_reads_the_county_over_http(live_server, settings, county_record):
