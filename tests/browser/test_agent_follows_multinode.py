@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.cases.test_multinode_cases import halls_up
 from tests.citizen.test_multinode_citizen import free_port, wait_http
 from tests.support.nodes import Cluster
 
@@ -32,21 +33,7 @@ def test_the_agent_sees_the_townships_decision(tmp_path, browser, screenshot):
     county_port, village_port = free_port(), free_port()
     county_url, village_url = f"http://127.0.0.1:{county_port}", f"http://127.0.0.1:{village_port}"
     with Cluster(tmp_path, extra_env={"HALL_COUNTY_URL": county_url}) as cluster:
-        county = cluster.node("county", sample=True)
-        township = cluster.node("t-maan")
-        village = cluster.node("v-shiqiao")
-        for node in (county, township, village):
-            node.start("consume")
-            node.start("relay")
-        county.python(
-            "from county.catalogue.release import catalogue_release_cut\ncatalogue_release_cut()"
-        )
-        for node in (township, village):
-            cluster.wait(
-                lambda n=node: n.sql("SELECT count(*) FROM catalogue_delegation")[0][0] > 0,
-                timeout=90,
-                what=f"catalogue at {node.code}",
-            )
+        county, township, village = halls_up(cluster)
         village.python(AGENT)
         county.start("runserver", f"127.0.0.1:{county_port}", "--noreload")
         village.start("runserver", f"127.0.0.1:{village_port}", "--noreload")

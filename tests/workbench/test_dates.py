@@ -15,21 +15,14 @@ from permissions.services import staff_create
 from sites.cases import services
 from sites.cases.models import Case
 from tests.cases.factories import ALL_MATERIALS, ID_NUMBER, PHONE, case_make
+from tests.cases.test_services import submit as submit_case
 from tests.workbench.test_pages import clerk_client, intake_post
 
 pytestmark = pytest.mark.django_db
 
 
 def submit(by, at):
-    return services.case_submit(
-        by=by,
-        item_code="mzj-002",
-        applicant_name="李四",
-        applicant_id_number=ID_NUMBER,
-        applicant_phone=PHONE,
-        materials=ALL_MATERIALS,
-        at=at,
-    )
+    return submit_case(by, at=at)
 
 
 def clerk(site):

@@ -3,9 +3,7 @@
 import json
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +14,7 @@ from sites.citizen import county_client
 from sites.citizen.county_client import CountyUnreachable
 from sync.keys import REQUEST_SIGNATURE_HEADER, request_sign
 from tests.cases.factories import case_make
+from tests.workbench.test_joint_pages import constant_queries
 
 pytestmark = pytest.mark.django_db
 URL = reverse("workbench:followed")
@@ -110,12 +109,7 @@ def test_queries_constant_in_page_size(village, monkeypatch, django_assert_num_q
     web, agent = person(village, Role.VILLAGE_AGENT)
     cases = [case_make(by=agent, state="forwarded") for _ in range(6)]
     county_says(monkeypatch, [record(c) for c in cases])
-    with CaptureQueriesContext(connection) as small:
-        page = web.get(URL, {"size": 2})
-    assert page.content.decode().count('class="followed"') == 2
-    with django_assert_num_queries(len(small.captured_queries)):
-        page = web.get(URL, {"size": 6})
-    assert page.content.decode().count('class="followed"') == 6
+    constant_queries(web, URL, 'class="followed"', django_assert_num_queries, small=2, big=6)
 
 
 # --- the county's side: a signed request from the hall the cases were filed at

@@ -28,6 +28,16 @@ def web(user=None) -> Client:
     return c
 
 
+def constant_queries(client, url, row_mark, django_assert_num_queries, small=1, big=4):
+    """The page costs as many queries with `big` rows as with `small` (rows counted by mark)."""
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url, {"size": small})
+    assert page.content.decode().count(row_mark) == small
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(url, {"size": big})
+    assert page.content.decode().count(row_mark) == big
+
+
 def stall(case, department="hbj", overdue=True):
     today = timezone.localdate()
     PartRecord.objects.filter(key=f"{case.number}:{department}").update(
@@ -95,12 +105,7 @@ def test_the_board_is_refused_to_anonymous_and_to_clerks(people):
 def test_board_queries_constant_in_page_size(people, django_assert_num_queries):
     for _ in range(4):
         stall(joint_case(by=people["lead"], assignments=SPREAD))
-    with CaptureQueriesContext(connection) as small:
-        page = web(people["supervisor"]).get(BOARD, {"size": 1})
-    assert page.content.decode().count('class="stalled') == 1
-    with django_assert_num_queries(len(small.captured_queries)):
-        page = web(people["supervisor"]).get(BOARD, {"size": 4})
-    assert page.content.decode().count('class="stalled') == 4
+    constant_queries(web(people["supervisor"]), BOARD, 'class="stalled', django_assert_num_queries)
 
 
 def answered(case):
@@ -138,9 +143,4 @@ def test_countersign_refused_to_anonymous_wrong_tier_and_wrong_site(people):
 def test_countersign_list_queries_constant_in_page_size(people, django_assert_num_queries):
     for _ in range(4):
         answered(joint_case(by=people["lead"], assignments=SPREAD))
-    with CaptureQueriesContext(connection) as small:
-        page = web(people["chief"]).get(SIGN, {"size": 1})
-    assert page.content.decode().count('class="ready"') == 1
-    with django_assert_num_queries(len(small.captured_queries)):
-        page = web(people["chief"]).get(SIGN, {"size": 4})
-    assert page.content.decode().count('class="ready"') == 4
+    constant_queries(web(people["chief"]), SIGN, 'class="ready"', django_assert_num_queries)
