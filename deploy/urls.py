@@ -28,14 +28,16 @@ urlpatterns = [
 
 if settings.HALL_TIER == "county":  # the view across sites lives at the county only
     from county.graph.views import graphql_view
-    from county.readmodel.views import followed
 
     urlpatterns.append(path("graphql/", graphql_view, name="graphql"))
-    # halls ask about the cases filed there (signed with their sync key; not a staff API)
-    urlpatterns.append(path("halls/followed/", followed, name="readmodel-followed"))
 
 # Chinese error pages (deploy/errors.py)
 handler400 = "deploy.errors.bad_request"
 handler403 = "deploy.errors.permission_denied"
 handler404 = "deploy.errors.page_not_found"
 handler500 = "deploy.errors.server_error"
+
+if settings.HALL_TIER == "county":  # halls ask about the cases filed there (signed, not staff)
+    from county.readmodel.views import followed
+
+    urlpatterns.append(path("halls/followed/", followed, name="readmodel-followed"))

@@ -59,12 +59,11 @@ def stalled(request):
         }
         for r in page.object_list
     ]
-    targets = [
-        (c, n)
-        for c, n in Site.objects.filter(tier__in=(Tier.COUNTY, Tier.TOWNSHIP))
+    targets = list(
+        Site.objects.filter(tier__in=(Tier.COUNTY, Tier.TOWNSHIP))
         .order_by("path")
         .values_list("code", "name")
-    ]
+    )
     return render(
         request,
         "workbench/stalled.html",
