@@ -66,3 +66,12 @@ def test_the_start_costs_a_fixed_number_of_queries(township, django_assert_num_q
         case_make(by=user, state=state)
     with django_assert_num_queries(len(few.captured_queries)):
         web.get("/")
+
+
+def test_the_inbox_pager_keeps_the_state_and_the_search(township):
+    web, user = logged_in(township, Role.CLERK)
+    for _ in range(3):
+        case_make(by=user)
+    page = web.get("/gongzuotai/", {"q": "李四", "size": 1, "state": ""}).content.decode()
+    assert '<a href="?state=&amp;q=%E6%9D%8E%E5%9B%9B&amp;page=2">下一页</a>' in page
+    assert "第 1 / 3 页，共 3 件" in page
