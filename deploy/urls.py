@@ -42,3 +42,8 @@ handler400 = "deploy.errors.bad_request"
 handler403 = "deploy.errors.permission_denied"
 handler404 = "deploy.errors.page_not_found"
 handler500 = "deploy.errors.server_error"
+
+if settings.HALL_TIER == "county":  # halls ask about the cases filed there (signed, not staff)
+    from county.readmodel.views import followed
+
+    urlpatterns.append(path("halls/followed/", followed, name="readmodel-followed"))

@@ -58,3 +58,20 @@ def keyring_rotate(*, path: Path, sites: list[str] | None = None) -> dict[str, l
     path.write_text(json.dumps(ring, indent=2), encoding="utf-8")
     _keyring.cache_clear()
     return ring
+
+
+# Requests between halls over HTTP (a village asking the county for its cases): the same
+# site keys sign the body; the county checks origin, signature and age.
+REQUEST_MAX_AGE_SECONDS = 300
+REQUEST_SIGNATURE_HEADER = "X-Hall-Signature"
+
+
+def request_sign(body: bytes) -> str:
+    return hmac.new(signing_key(), body, hashlib.sha256).hexdigest()
+
+
+def request_verified(*, site: str, body: bytes, sig: str) -> bool:
+    return any(
+        hmac.compare_digest(hmac.new(key, body, hashlib.sha256).hexdigest(), sig or "")
+        for key in keys_for(site)
+    )
