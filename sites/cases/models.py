@@ -129,6 +129,14 @@ class Case(models.Model):
             # Lists are newest first: a hall's own page, and a supervisor's across halls.
             models.Index(fields=["owner_site", "-submitted_at", "-id"], name="case_owner_newest"),
             models.Index(fields=["-submitted_at", "-id"], name="case_newest"),
+            # The workbench inbox: a hall's open cases by deadline, filtered by clock state.
+            # Its page's ids come from this index alone (no table rows read for the cases
+            # not shown); clock_state is last, a key column only so the filter needs no row.
+            models.Index(
+                fields=["owner_site", "deadline", "-submitted_at", "id", "clock_state"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="case_owner_open_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
