@@ -26,7 +26,10 @@ small beside Django's; it runs in this process while the server has its own.
 Figures: p50 / p95 / max per page, requests/s, errors (any status but 200 or a broken
 connection), and the ratio of each against the baseline. PostgreSQL connections: peak of
 pg_stat_activity rows for the bench database, sampled every 20 ms (this process closes
-its own first).
+its own first). CPU per request: the CPU time the server's processes and the database's
+backends used in the run (/proc), divided by the requests answered: unlike latency, it
+hardly moves when other work loads the machine, so it compares code across runs; two
+cores serve at most 2000 / (server + PostgreSQL ms) requests/s.
 
 Add a page: append (label, function(clerk) -> path) to PAGES.
 The last line of output is one JSON object.
@@ -118,10 +121,13 @@ def _child(opts: dict) -> None:
         for clerk in clerks:
             _login(clerk)
         _drive(clerks, seconds=0)  # one round each: warm the workers and their connections
-        runs = {"baseline": _drive(clerks[:1], seconds=max(5, opts["seconds"] // 2))}
-        runs["saturation"] = _drive(clerks, seconds=opts["seconds"])
+        pid = server.pid
+        runs = {"baseline": _drive(clerks[:1], seconds=max(5, opts["seconds"] // 2), server=pid)}
+        runs["saturation"] = _drive(clerks, seconds=opts["seconds"], server=pid)
         if opts["think"] > 0:
-            runs["clerk model"] = _drive(clerks, seconds=opts["think_seconds"], think=opts["think"])
+            runs["clerk model"] = _drive(
+                clerks, seconds=opts["think_seconds"], think=opts["think"], server=pid
+            )
     finally:
         server.terminate()
         server.wait(30)
@@ -266,23 +272,82 @@ def _clerk_loop(clerk: Clerk, stop: threading.Event, think: float) -> None:
     conn.close()
 
 
-def _pg_connections(stop: threading.Event, peak: list[int]) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        while not stop.is_set():
-            n = conn.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [DB_NAME]
-            ).fetchone()[0]
-            peak[0] = max(peak[0], n)
-            time.sleep(0.02)
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds a process has used (Linux /proc), None if gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _drive(clerks: list[Clerk], *, seconds: float, think: float = 0.0) -> dict:
-    stop, peak = threading.Event(), [0]
-    sampler = threading.Thread(target=_pg_connections, args=(stop, peak), daemon=True)
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(entry))
+            except OSError:
+                continue
+    return out
+
+
+class _Sampler(threading.Thread):
+    """Every 20 ms: PostgreSQL connections to the bench database (peak); every 100 ms: the
+    CPU time of the server's processes and of those connections' backends, first and last
+    reading per process, so the run's CPU per request is known whatever else loads the
+    machine (latency on a shared machine is not)."""
+
+    def __init__(self, server_pid: int | None):
+        super().__init__(daemon=True)
+        self.stop = threading.Event()
+        self.peak = 0
+        self.server = [server_pid, *_children(server_pid)] if server_pid else []
+        self.cpu: dict[tuple[str, int], list[float]] = {}  # (kind, pid) -> [first, last]
+
+    def _read(self, kind: str, pids) -> None:
+        for pid in pids:
+            seconds = _cpu_seconds(pid)
+            if seconds is not None:
+                self.cpu.setdefault((kind, pid), [seconds, seconds])[1] = seconds
+
+    def run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+            tick = 0
+            while True:
+                stopping = self.stop.is_set()
+                pids = [
+                    row[0]
+                    for row in conn.execute(
+                        "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME]
+                    )
+                ]
+                self.peak = max(self.peak, len(pids))
+                if tick % 5 == 0 or stopping:
+                    self._read("server", self.server)
+                    self._read("postgres", pids)
+                if stopping:
+                    return
+                tick += 1
+                time.sleep(0.02)
+
+    def cpu_seconds(self, kind: str) -> float:
+        return sum(last - first for (k, _), (first, last) in self.cpu.items() if k == kind)
+
+
+def _drive(
+    clerks: list[Clerk], *, seconds: float, think: float = 0.0, server: int | None = None
+) -> dict:
+    stop = threading.Event()
+    sampler = _Sampler(server)
     threads = [threading.Thread(target=_clerk_loop, args=(c, stop, think)) for c in clerks]
     sampler.start()
+    time.sleep(0.1)  # its first CPU reading
     start = time.perf_counter()
     for t in threads:
         t.start()
@@ -291,7 +356,9 @@ def _drive(clerks: list[Clerk], *, seconds: float, think: float = 0.0) -> dict:
     for t in threads:
         t.join()
     wall = time.perf_counter() - start
+    sampler.stop.set()
     sampler.join()
+    peak = [sampler.peak]
     out = {
         "clerks": len(clerks),
         "think_s": think,
@@ -313,6 +380,11 @@ def _drive(clerks: list[Clerk], *, seconds: float, think: float = 0.0) -> dict:
         }
     out["rps"] = round(sum(out[label]["requests"] for label, _ in PAGES) / wall, 1)
     out["errors"] = sum(out[label]["errors"] for label, _ in PAGES)
+    answered = sum(out[label]["requests"] + out[label]["errors"] for label, _ in PAGES)
+    for kind in ("server", "postgres"):
+        out[f"{kind}_cpu_ms_per_request"] = (
+            round(sampler.cpu_seconds(kind) * 1000 / answered, 1) if answered else None
+        )
     out["error_statuses"] = {}
     for c in clerks:
         for status, n in c.statuses.items():
@@ -342,7 +414,9 @@ def _report(opts: dict, runs: dict) -> None:
             f"-- {name}: {run_['clerks']} clerk(s), {how[name]}, {run_['seconds']} s: "
             f"{run_['rps']} requests/s ({run_['rps'] / baseline['rps']:.1f}x), errors "
             f"{run_['errors']} {run_['error_statuses'] or ''}, PostgreSQL connections peak "
-            f"{run_['pg_connections_peak']}"
+            f"{run_['pg_connections_peak']}; CPU per request: server "
+            f"{run_['server_cpu_ms_per_request']} ms, PostgreSQL "
+            f"{run_['postgres_cpu_ms_per_request']} ms"
         )
         for label, _ in PAGES:
             row, base = run_[label], baseline[label]
