@@ -47,6 +47,12 @@ class ClockState(models.TextChoices):
     STOPPED = "stopped", "已停止"
 
 
+# Labels by value: Django's get_FOO_display() rebuilds a hashable copy of the choices on
+# every call, and lists and pages call it for every row.
+STATUS_LABELS = dict(CaseStatus.choices)
+CLOCK_LABELS = dict(ClockState.choices)
+
+
 class Case(models.Model):
     number = models.CharField("办件编号", max_length=64, unique=True)
     item_version = models.ForeignKey(
@@ -118,6 +124,12 @@ class Case(models.Model):
 
     seq = models.PositiveIntegerField("事件序号", default=0)  # last event's seq
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    def get_status_display(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    def get_clock_state_display(self) -> str:
+        return CLOCK_LABELS.get(self.clock_state, self.clock_state)
 
     class Meta:
         verbose_name = "办件"

@@ -35,9 +35,6 @@ class ClockSerializer(serializers.Serializer):
 
 
 _WHEN = serializers.DateTimeField()  # DRF's own output: local time zone, ISO 8601
-# get_FOO_display() hashes the choices on every call (make_hashable): a plain dict instead
-_STATUS_LABELS = dict(CaseStatus.choices)
-_CLOCK_LABELS = dict(ClockState.choices)
 
 
 class CaseSerializer(serializers.Serializer):
@@ -88,7 +85,7 @@ class CaseSerializer(serializers.Serializer):
             "item_version": version.number,
             "handling_type": version.handling_type,
             "status": case.status,
-            "status_label": _STATUS_LABELS.get(case.status, case.status),
+            "status_label": case.get_status_display(),
             "outcome": case.outcome,
             "owner_site": case.owner_site.code,
             "origin_site": case.origin_site.code,
@@ -103,7 +100,7 @@ class CaseSerializer(serializers.Serializer):
                 "deadline": case.deadline.isoformat() if case.deadline else None,
                 "provisional": case.deadline_provisional,
                 "state": case.clock_state,
-                "state_label": _CLOCK_LABELS.get(case.clock_state, case.clock_state),
+                "state_label": case.get_clock_state_display(),
                 "days_used": case.days_used,
                 "days_left": case.days_left,
             },
