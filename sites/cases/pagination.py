@@ -4,7 +4,7 @@ COUNT(*) over everything a user may see grows with the table: 300 ms for the cou
 million cases, paid on every page. Counting stops COUNT_AHEAD rows past the page's offset
 instead (10 ms), so a page costs the same at any size of the hall. The count is exact up to
 there; beyond, `count_capped` is true and `count` is a lower bound (offset + COUNT_AHEAD + 1),
-still enough for `next` to lead on. docs/decisions/0012-http-performance.md.
+still enough for `next` to lead on. docs/decisions/0017-http-performance.md.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ def inbox(request):
         qs = qs.filter(Q(number__icontains=q) | Q(applicant_name__icontains=q))
     qs = qs.order_by("deadline", "-submitted_at", "pk")
     # The page's ids first (the open-cases index alone), then only those rows: sorting
-    # whole rows cost a township 15-40 ms at 1M cases (docs/decisions/0012).
+    # whole rows cost a township 15-40 ms at 1M cases (docs/decisions/0017).
     ids = qs.prefetch_related(None).values_list("pk", flat=True)
     page = Paginator(ids, size).get_page(request.GET.get("page"))
     rows = qs.in_bulk(list(page.object_list))
