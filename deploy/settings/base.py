@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sites.workbench",
     "county.readmodel",
     "county.graph",
+    "county.supervision",
 ]
 GRAPHENE = {
     "SCHEMA": "county.graph.schema.schema",
