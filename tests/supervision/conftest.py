@@ -9,7 +9,7 @@ NOV = "2026-11"
 
 
 @pytest.fixture
-def month(halls, at_site):
+def month(halls, at_site):  # noqa: F811
     """The fixture month (November 2026), counted by hand in test_figures.py.
 
     t-maan's subtree (t-maan, v-shiqiao, v-liujia):

@@ -193,7 +193,7 @@ def _row(grain, day, site, dept, item, counts) -> StatRow:
     values = {c: counts.get(c, 0) for c in COUNTERS}
     for c in COUNTERS:
         if c not in ("promised_speedup", "actual_speedup"):
-            values[c] = int(round(values[c]))
+            values[c] = round(values[c])
     return StatRow(
         grain=grain, day=day, site_code=site, department_code=dept, item_code=item, **values
     )
