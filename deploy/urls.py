@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/", include("deploy.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
+    path("jiancha/", include("county.supervision.urls")),  # 电子监察 (county and halls)
 ]
 
 if settings.HALL_TIER == "county":  # the view across sites lives at the county only

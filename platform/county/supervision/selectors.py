@@ -238,3 +238,20 @@ def orders_overdue(*, site: str, department: str | None, period: Period) -> int:
     if department:
         qs = qs.filter(department_code=department)
     return qs.count()
+
+
+def names_for(by: str | None) -> dict[str, str]:
+    """Chinese names of the group keys (sites, departments, items); one query."""
+    from django.db.models import F
+
+    from county.catalogue.models import ItemVersion
+    from sites.registry.models import Department
+
+    if by == "site":
+        return dict(Site.objects.values_list("code", "name"))
+    if by == "department":
+        return dict(Department.objects.values_list("code", "name"))
+    if by == "item":
+        versions = ItemVersion.objects.filter(number=F("item__current_version"))
+        return {code: f"{code} {name}" for code, name in versions.values_list("item__code", "name")}
+    return {}
