@@ -232,8 +232,7 @@ def orders_overdue(*, site: str, department: str | None, period: Period) -> int:
     qs = SupervisionOrder.objects.filter(
         is_copy=False, site_code=site, due__gte=period.start, due__lte=period.end
     ).filter(
-        Q(state=OrderState.OPEN, due__lt=timezone.localdate())
-        | Q(state=OrderState.ANSWERED, overdue_at__isnull=False)
+        Q(overdue_at__isnull=False) | Q(state=OrderState.OPEN, due__lt=timezone.localdate())
     )
     if department:
         qs = qs.filter(department_code=department)
