@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("sites.cases.urls")),
     path("", include("sites.joint.urls")),
     path("", include("county.readmodel.urls")),
+    path("", include("county.supervision.api_urls")),
 ]

@@ -231,9 +231,7 @@ def orders_overdue(*, site: str, department: str | None, period: Period) -> int:
     answered by their due day (answered late, or still open after it). For assessment."""
     qs = SupervisionOrder.objects.filter(
         is_copy=False, site_code=site, due__gte=period.start, due__lte=period.end
-    ).filter(
-        Q(overdue_at__isnull=False) | Q(state=OrderState.OPEN, due__lt=timezone.localdate())
-    )
+    ).filter(Q(overdue_at__isnull=False) | Q(state=OrderState.OPEN, due__lt=timezone.localdate()))
     if department:
         qs = qs.filter(department_code=department)
     return qs.count()
