@@ -56,6 +56,12 @@ class ReportSerializer(serializers.Serializer):
 
 
 class AlertSerializer(serializers.ModelSerializer):
+    # Plain texts, not enums: the names `level`/`step` must not rename other apps' enums.
+    level = serializers.CharField(help_text="warning 黄灯预警 / overdue 红灯超时")
+    step = serializers.CharField(
+        help_text="case 办件时限 / deferred 容缺 / supplement 补正 / part 联办"
+    )
+
     class Meta:
         model = Alert
         fields = [
@@ -73,6 +79,8 @@ class AlertSerializer(serializers.ModelSerializer):
 
 
 class OrderSerializer(serializers.ModelSerializer):
+    state = serializers.CharField(help_text="open 待答复 / answered 已答复")
+
     class Meta:
         model = SupervisionOrder
         fields = [
