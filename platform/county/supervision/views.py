@@ -83,6 +83,7 @@ def dashboard(request):
         "period_value": _period_value(period),
         "may_issue": can_issue_order(user=request.user),
         "site_names": dict(Site.objects.values_list("code", "name")),
+        "dept_names": sel.names_for("department"),
     }
     return render(request, "supervision/dashboard.html", context)
 
@@ -165,6 +166,7 @@ def alerts(request):
             "level": level,
             "levels": AlertLevel.choices,
             "site_names": dict(Site.objects.values_list("code", "name")),
+            "dept_names": sel.names_for("department"),
             "may_issue": settings.HALL_TIER == "county" and can_issue_order(user=request.user),
         },
     )
@@ -197,6 +199,7 @@ def orders(request):
             "states": OrderState.choices,
             "today": timezone.localdate(),
             "site_names": dict(Site.objects.values_list("code", "name")),
+            "dept_names": sel.names_for("department"),
         },
     )
 
@@ -235,7 +238,17 @@ def order_new(request):
     return render(
         request,
         "supervision/order_new.html",
-        {"record": record, "number": number, "errors": errors, "post": request.POST},
+        {
+            "record": record,
+            "number": number,
+            "errors": errors,
+            "post": request.POST,
+            "owner_name": Site.objects.filter(code=record.owner_site)
+            .values_list("name", flat=True)
+            .first()
+            if record
+            else "",
+        },
     )
 
 
@@ -255,7 +268,7 @@ def order_reply(request, code: str):
         return render(
             request,
             "supervision/orders.html",
-            {"rows": [order], "errors": _errors(exc), "site_names": {}},
+            {"rows": [order], "errors": _errors(exc), "site_names": {}, "dept_names": {}},
             status=400,
         )
     return redirect("supervision:orders")
