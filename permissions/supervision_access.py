@@ -11,6 +11,9 @@ can_issue_order(*, user) -> bool        `supervise_site` at a county-tier site.
 hall_feed_codes(*, user, here) -> list[str]
     At a hall: the sites whose lights and orders the user may see here — the hall and its
     subtree for staff viewing cases here (`view_site_cases`) or supervising it.
+feed_codes(*, user, here) -> list[str] | None
+    The lights feed: supervised_codes at the county, hall_feed_codes at a hall; raises
+    AccessDenied when the user may see none.
 can_answer_order(*, user, order, here) -> bool
     The order's hall is this one, the user acts here (`act_at_site`) and, when the user sits
     at a window, it is a window of the order's department.
@@ -74,6 +77,16 @@ def hall_feed_codes(*, user, here: Site) -> list[str]:
             Site.objects.filter(path__startswith=here.path).values_list("code", flat=True)
         )
     return []
+
+
+def feed_codes(*, user, here: Site) -> list[str] | None:
+    if here.tier == Tier.COUNTY:
+        codes = supervised_codes(user=user)
+    else:
+        codes = hall_feed_codes(user=user, here=here)
+    if codes == []:
+        raise AccessDenied(DENIED_MESSAGE)
+    return codes
 
 
 def can_answer_order(*, user, order, here: Site) -> bool:

@@ -22,6 +22,7 @@ from permissions.supervision_access import (
     access_supervision,
     can_answer_order,
     can_issue_order,
+    feed_codes,
     hall_feed_codes,
     supervised_codes,
 )
@@ -187,13 +188,7 @@ class Trend(APIView):
 
 
 def _feed_codes(request):
-    if settings.HALL_TIER == "county":
-        codes = supervised_codes(user=request.user)
-    else:
-        codes = hall_feed_codes(user=request.user, here=site_current())
-    if codes == []:
-        raise PermissionDenied(DENIED_MESSAGE)
-    return codes
+    return feed_codes(user=request.user, here=site_current())
 
 
 @extend_schema(

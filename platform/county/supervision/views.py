@@ -22,6 +22,7 @@ from permissions.supervision_access import (
     access_supervision,
     can_answer_order,
     can_issue_order,
+    feed_codes,
     hall_feed_codes,
     supervised_codes,
 )
@@ -150,12 +151,7 @@ def report(request, code: str, month: str):
 @login_required
 def alerts(request):
     """预警: the county's lights across the halls supervised; a hall's own at the hall."""
-    if settings.HALL_TIER == "county":
-        codes = supervised_codes(user=request.user)
-    else:
-        codes = hall_feed_codes(user=request.user, here=site_current())
-    if codes == []:
-        raise PermissionDenied(DENIED_MESSAGE)
+    codes = feed_codes(user=request.user, here=site_current())
     level = request.GET.get("level") if request.GET.get("level") in AlertLevel.values else None
     rows = list(sel.alert_list(sites=codes, level=level)[:100])
     return render(
