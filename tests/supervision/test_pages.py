@@ -115,3 +115,22 @@ def test_a_township_clerk_sees_the_feed_of_its_own_hall_only(
     assert client.get("/jiancha/yujing/").status_code == 403
     client.logout()
     assert client.get("/jiancha/yujing/").status_code == 302
+
+
+def test_lights_and_orders_lists_keep_their_query_count(supervisor, client):
+    from datetime import date
+
+    from county.supervision.orders import order_issue
+
+    def count(path):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    alerts_tick(today=date(2026, 11, 18))  # one light
+    order_issue(case_number="t-maan-20261110-0001", by=supervisor, reason="催办")
+    few = count("/jiancha/yujing/"), count("/jiancha/duban/")
+    alerts_tick(today=date(2026, 11, 25))  # four lights
+    for _ in range(4):
+        order_issue(case_number="t-maan-20261109-0001", by=supervisor, reason="催办")
+    assert (count("/jiancha/yujing/"), count("/jiancha/duban/")) == few
