@@ -138,12 +138,16 @@ def _load(opts: dict, halls: list[str]) -> None:
 
     from county.catalogue.models import ItemVersion
     from county.readmodel.models import CaseRecord
-    from county.supervision.models import StatRow
-    from county.supervision.rollup import stats_rebuild
+    from county.supervision.models import Grain, StatRow
 
     n, n_open = opts["cases"], opts["open"]
-    if not opts["fresh"] and CaseRecord.objects.count() == n + n_open and StatRow.objects.exists():
+    have = CaseRecord.objects.count() == n + n_open and not opts["fresh"]
+    if have and StatRow.objects.filter(grain=Grain.HALL_MONTH).exists():
         print(f"== reusing {n:,} cases and {n_open:,} open ones", flush=True)
+        return
+    if have:
+        print(f"== reusing {n:,} cases and {n_open:,} open ones; rolling up again", flush=True)
+        _rollup(n + n_open)
         return
     items = list(
         ItemVersion.objects.filter(number=1, legal_limit_days__gt=0).values_list(
@@ -170,13 +174,23 @@ def _load(opts: dict, halls: list[str]) -> None:
             min(20_000, n_open - start), halls, items=items, rng=rng, open_=True, start=start
         )
         CaseRecord.objects.bulk_create(batch, batch_size=5000)
-    loaded = time.perf_counter()
-    print(f"   records in {loaded - started:.1f} s; rolling up ...", flush=True)
+    print(f"   records in {time.perf_counter() - started:.1f} s", flush=True)
+    _rollup(n + n_open)
+
+
+def _rollup(count: int) -> None:
+    from django.db import connection
+
+    from county.supervision.models import StatRow
+    from county.supervision.rollup import stats_rebuild
+
+    print("   rolling up ...", flush=True)
+    started = time.perf_counter()
     stats_rebuild()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(
-        f"   rollup of {n + n_open:,} cases in {time.perf_counter() - loaded:.1f} s "
+        f"   rollup of {count:,} cases in {time.perf_counter() - started:.1f} s "
         f"({StatRow.objects.count():,} rows)",
         flush=True,
     )

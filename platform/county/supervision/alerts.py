@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from county.catalogue.models import Item
@@ -43,6 +44,16 @@ class Rules:
             self._memo[item_code] = found
         return found
 
+    def yellow_before(self, lights: Lights) -> date:
+        """The first deadline no item's rule can light yet: a set-based cut-off, the exact
+        per-item test follows in Python on what is left."""
+        widest = 0
+        for value in self.values.values():
+            widest = max(widest, value.get("warning_days", 0))
+            if value.get("warning_share"):
+                return date.max  # a share of each case's limit: no common cut-off
+        return lights.calendar.add_working_days(lights.today, widest + 1).date
+
 
 class Lights:
     """Decides the light of a deadline on a day, counting working days once per deadline."""
@@ -68,14 +79,23 @@ class Lights:
         return None
 
 
+def _unlit(qs):
+    """Cases whose red light is not on yet (a red case has both lights: nothing left to fire).
+    With the deadline cut-off this keeps the steady tick to the few cases that can change."""
+    red = Alert.objects.filter(
+        number=OuterRef("number"), level=AlertLevel.OVERDUE, step=AlertStep.CASE, step_key=""
+    )
+    return qs.exclude(Exists(red))
+
+
 def _fire(rows: list[dict], *, now) -> int:
     """Insert the lights that are new; an existing (case, level, step) is left alone."""
     if not rows:
         return 0
-    numbers = {r["number"] for r in rows}
+    numbers = sorted({r["number"] for r in rows})
     have = set()
     for start in range(0, len(numbers), 900):
-        chunk = list(numbers)[start : start + 900]
+        chunk = numbers[start : start + 900]
         have.update(
             Alert.objects.filter(number__in=chunk).values_list(
                 "number", "level", "step", "step_key"
@@ -161,7 +181,9 @@ def _county_rows(*, lights, rules, watch, departments) -> list[dict]:
     from county.readmodel.models import CaseRecord
     from sites.joint.models import PartRecord
 
-    cases = CaseRecord.objects.filter(status="accepted", deadline__isnull=False).values_list(
+    cases = _unlit(
+        CaseRecord.objects.filter(status="accepted", deadline__lt=rules.yellow_before(lights))
+    ).values_list(
         "number",
         "owner_site",
         "item_code",
@@ -196,7 +218,9 @@ def _hall_rows(*, lights, rules, watch, departments) -> list[dict]:
 
     here = site_current()
     mine = Case.objects.filter(owner_site=here)
-    cases = mine.filter(status="accepted", deadline__isnull=False).values_list(
+    cases = _unlit(
+        mine.filter(status="accepted", deadline__lt=rules.yellow_before(lights))
+    ).values_list(
         "number",
         "owner_site__code",
         "item_version__item__code",

@@ -13,8 +13,9 @@ from django.db import models
 
 
 class Grain(models.TextChoices):
-    DAY = "d", "日"
-    MONTH = "m", "月"
+    DAY = "d", "日"  # per hall, department and item
+    MONTH = "m", "月"  # per hall, department and item
+    HALL_MONTH = "s", "站点月"  # per hall only: trends and totals across hundreds of halls
 
 
 # The counters of a StatRow (also the keys of a case's share), in the order of the reports.

@@ -88,16 +88,24 @@ def _month(day: str) -> date:
     return d.replace(day=1)
 
 
+def _grains(day: str, dept: str, item: str):
+    """The rows one day's counts go to: day, month, and the hall's month (no dept or item)."""
+    month = _month(day)
+    yield Grain.DAY, date.fromisoformat(day), dept, item
+    yield Grain.MONTH, month, dept, item
+    yield Grain.HALL_MONTH, month, "", ""
+
+
 def rows_add(delta: dict[Key, dict]) -> None:
-    """Add `delta` to the day rows and to the month rows (inside the caller's transaction)."""
+    """Add `delta` to the day, month and hall-month rows (inside the caller's transaction)."""
     for (day, site, dept, item), counts in delta.items():
-        for grain, when in ((Grain.DAY, date.fromisoformat(day)), (Grain.MONTH, _month(day))):
+        for grain, when, dept_key, item_key in _grains(day, dept, item):
             key = {
                 "grain": grain,
                 "day": when,
                 "site_code": site,
-                "department_code": dept,
-                "item_code": item,
+                "department_code": dept_key,
+                "item_code": item_key,
             }
             changes = {c: F(c) + v for c, v in counts.items()}
             if StatRow.objects.filter(**key).update(**changes):
@@ -179,14 +187,18 @@ def stats_rebuild(*, batch: int = 5000) -> int:
 
 def rows_bulk(totals: dict[tuple, dict], *, batch: int = 5000) -> None:
     """Write day and month rows from daily totals in bulk (into empty tables)."""
-    months: dict[tuple, dict] = defaultdict(lambda: defaultdict(float))
+    wider: dict[tuple, dict] = defaultdict(lambda: defaultdict(float))
     rows = []
     for (day, site, dept, item), counts in totals.items():
-        rows.append(_values(Grain.DAY, date.fromisoformat(day), site, dept, item, counts))
-        for c, v in counts.items():
-            months[(_month(day), site, dept, item)][c] += v
-    for (month, site, dept, item), counts in months.items():
-        rows.append(_values(Grain.MONTH, month, site, dept, item, counts))
+        for grain, when, dept_key, item_key in _grains(day, dept, item):
+            if grain == Grain.DAY:
+                rows.append(_values(grain, when, site, dept, item, counts))
+                continue
+            row = wider[(grain, when, site, dept_key, item_key)]
+            for c, v in counts.items():
+                row[c] += v
+    for (grain, when, site, dept, item), counts in wider.items():
+        rows.append(_values(grain, when, site, dept, item, counts))
     columns = ["grain", "day", "site_code", "department_code", "item_code", *COUNTERS]
     if connection.vendor == "postgresql":  # COPY: the ORM's insert costs more than the data
         _copy(StatRow._meta.db_table, columns, rows)

@@ -126,8 +126,11 @@ def _rows(
     sites: list[str] | None = None,
     department: str | None = None,
     item: str | None = None,
+    by: str | None = None,
 ) -> QuerySet[StatRow]:
     grain = Grain.MONTH if period.whole_months else Grain.DAY
+    if grain == Grain.MONTH and not department and not item and by in (None, "site", "month"):
+        grain = Grain.HALL_MONTH  # one row per hall and month: a fraction of the rows
     qs = StatRow.objects.filter(grain=grain, day__gte=period.start, day__lte=period.end)
     if sites is not None:
         qs = qs.filter(site_code__in=sites)
@@ -176,7 +179,7 @@ def figures(
 ) -> dict | list[dict]:
     """The figures of a period for a set of halls (None: all), optionally one department or
     item; with `by` ("site", "department", "item", "month", "day") one row per group."""
-    qs = _rows(period, sites=sites, department=department, item=item)
+    qs = _rows(period, sites=sites, department=department, item=item, by=by)
     if by is None:
         return derive(qs.aggregate(**_SUMS))
     if by not in GROUPS:
@@ -194,7 +197,7 @@ def figures(
 def trend(*, sites: list[str] | None, until: date, months: int = 12) -> list[dict]:
     """One row per month for the `months` months up to `until` (missing months as zero)."""
     period = months_back(until=until, months=months)
-    qs = StatRow.objects.filter(grain=Grain.MONTH, day__gte=period.start, day__lte=period.end)
+    qs = StatRow.objects.filter(grain=Grain.HALL_MONTH, day__gte=period.start, day__lte=period.end)
     if sites is not None:
         qs = qs.filter(site_code__in=sites)
     found = {r.pop("day"): r for r in qs.values("day").annotate(**_SUMS).order_by("day")}
