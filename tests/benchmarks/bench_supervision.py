@@ -1,4 +1,4 @@
-"""`hall bench supervision [cases=200000] [open=100000] [requests=200] [fresh]`
+"""`hall bench supervision [cases=200000] [open=100000] [requests=200] [events=300] [fresh]`
 
 E-supervision at the county on PostgreSQL (database hall_bench_supervision, reused between
 runs unless `fresh`): `cases` cases in the read model over 300 halls (30 townships with 9
@@ -10,6 +10,7 @@ machine — pass cases=1000000 for the full size. Measured in the same run:
   scan        the same figures by a plain aggregate over the case records (the baseline)
   trend       12-month county trend from the month rows; beside it the plain scan by month
   tick        the alert tick over `open` running cases: first run (lights fire), then steady
+  apply       the read model's apply of one case event, without and with the rollup
 
 Targets (issue 14): dashboard p95 <= 50 ms, trend p95 <= 100 ms, tick < 2 s for 100,000 open
 cases. Last line: one JSON object.
@@ -249,6 +250,43 @@ def _scan_trend(start: date, end: date) -> list:
     return [list(rows), list(done)]
 
 
+def _apply_cost(events: int) -> tuple[float, float]:
+    """Read-model apply per case event without and with the rollup (rolled back after)."""
+    from django.db import transaction
+    from django.db.models.signals import post_save
+
+    from county.readmodel.models import CaseRecord
+    from county.supervision import receivers
+    from tests.supervision.factories import Timeline, bj
+
+    def run(tag: str) -> float:
+        cases = max(events // 3, 1)
+        started = time.perf_counter()
+        with transaction.atomic():
+            for i in range(cases):  # submitted, accepted, decided: 3 events each
+                t = Timeline(f"t-b00-{tag}{i:06d}", "mzj-002", "t-b00", bj("2026-11-02", "09:00"))
+                t.accept(bj("2026-11-02", "10:00"), date(2026, 11, 11))
+                t.decide(bj("2026-11-05", "15:00"), used=3)
+            transaction.set_rollback(True)
+        return round((time.perf_counter() - started) * 1000 / (cases * 3), 2)
+
+    post_save.disconnect(
+        receivers._record_saved, sender=CaseRecord, dispatch_uid="supervision-record-rollup"
+    )
+    try:
+        plain = run("p")
+    finally:
+        post_save.connect(
+            receivers._record_saved, sender=CaseRecord, dispatch_uid="supervision-record-rollup"
+        )
+    rolled = run("r")
+    print(
+        f"read-model apply per event   plain {plain:8.2f} ms   with rollup {rolled:8.2f} ms",
+        flush=True,
+    )
+    return plain, rolled
+
+
 def _measure(opts: dict, halls: list[str]) -> None:
     from county.supervision.alerts import alerts_tick
     from county.supervision.models import Alert
@@ -305,6 +343,7 @@ def _measure(opts: dict, halls: list[str]) -> None:
         f"({first['fired']:,} lights)   steady {tick_steady:8.0f} ms ({steady['fired']} new)",
         flush=True,
     )
+    apply_plain, apply_rollup = _apply_cost(opts["events"])
     ratio_d = results["dashboard_scan"]["p95_ms"] / results["dashboard"]["p95_ms"]
     ratio_t = results["trend_scan"]["p95_ms"] / results["trend"]["p95_ms"]
     print(f"== scan / rollup at p95: dashboard x{ratio_d:.1f}, trend x{ratio_t:.1f}", flush=True)
@@ -320,6 +359,8 @@ def _measure(opts: dict, halls: list[str]) -> None:
                 "trend_p95_ms": results["trend"]["p95_ms"],
                 "trend_scan_p95_ms": results["trend_scan"]["p95_ms"],
                 "trend_ratio": round(ratio_t, 1),
+                "apply_ms_per_event": apply_plain,
+                "apply_with_rollup_ms_per_event": apply_rollup,
                 "tick_first_ms": round(tick_first),
                 "tick_steady_ms": round(tick_steady),
                 "lights": first["fired"],
