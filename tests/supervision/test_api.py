@@ -83,3 +83,30 @@ def test_rest_order_issue_and_answer_at_the_hall(month, halls, client, settings,
     assert done.status_code == 200 and done.json()["state"] == "answered"
     again = client.post(url, {"answer": "再答"}, content_type="application/json")
     assert again.status_code == 400
+
+
+def test_graphql_lights_for_the_supervisor(month, halls, client):
+    from datetime import date
+
+    from county.supervision.alerts import alerts_tick
+
+    alerts_tick(today=date(2026, 11, 18))
+    client.force_login(staff(halls["county"], Role.COUNTY_SUPERVISOR))
+    query = '{ supervisionAlerts(level: "warning") { number level step siteCode departmentCode } }'
+    data = client.post("/graphql/", {"query": query}, content_type="application/json").json()
+    assert data["data"]["supervisionAlerts"] == [
+        {
+            "number": "t-maan-20261110-0001",
+            "level": "warning",
+            "step": "case",
+            "siteCode": "t-maan",
+            "departmentCode": "mzj",
+        }
+    ]
+
+
+def test_figures_by_day_within_a_month(month, halls, client):
+    client.force_login(staff(halls["county"], Role.COUNTY_SUPERVISOR))
+    data = client.get("/api/supervision/figures/", T_MAAN_NOV | {"by": "day"}).json()
+    days = {r["key"]: r["received"] for r in data["rows"]}
+    assert days["2026-11-02"] == 1 and days["2026-11-03"] == 1 and sum(days.values()) == 6

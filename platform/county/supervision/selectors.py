@@ -128,7 +128,7 @@ def _rows(
     item: str | None = None,
     by: str | None = None,
 ) -> QuerySet[StatRow]:
-    grain = Grain.MONTH if period.whole_months else Grain.DAY
+    grain = Grain.MONTH if period.whole_months and by != "day" else Grain.DAY
     if grain == Grain.MONTH and not department and not item and by in (None, "site", "month"):
         grain = Grain.HALL_MONTH  # one row per hall and month: a fraction of the rows
     qs = StatRow.objects.filter(grain=grain, day__gte=period.start, day__lte=period.end)
