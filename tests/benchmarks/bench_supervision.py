@@ -291,7 +291,7 @@ def _measure(opts: dict, halls: list[str]) -> None:
     from county.supervision.alerts import alerts_tick
     from county.supervision.models import Alert
     from county.supervision.selectors import (
-        figures,
+        figures_with_total,
         months_back,
         period_range,
         subtree_codes,
@@ -307,8 +307,7 @@ def _measure(opts: dict, halls: list[str]) -> None:
 
     def dashboard():
         period, codes = month(), subtree_codes(code=rng.choice(townships))
-        figures(period=period, sites=codes)
-        figures(period=period, sites=codes, by="site")
+        figures_with_total(period=period, sites=codes, by="site")  # what the page asks
 
     def dashboard_scan():
         period, codes = month(), subtree_codes(code=rng.choice(townships))

@@ -151,13 +151,17 @@ class Figures(APIView):
             return Response({"period": [str(exc)]}, status=400)
         by = p.get("by") if p.get("by") in sel.GROUPS else None
         codes = sel.subtree_codes(code=site.code)
+        if by:
+            total, rows = sel.figures_with_total(period=period, sites=codes, by=by)
+        else:
+            total, rows = sel.figures(period=period, sites=codes), []
         data = {
             "site": site.code,
             "period": period.label,
             "start": period.start,
             "end": period.end,
-            "total": sel.figures(period=period, sites=codes),
-            "rows": sel.figures(period=period, sites=codes, by=by) if by else [],
+            "total": total,
+            "rows": rows,
         }
         return Response(ReportSerializer(data).data)
 

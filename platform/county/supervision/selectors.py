@@ -10,7 +10,7 @@ import calendar as _calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -112,12 +112,13 @@ def months_back(*, until: date, months: int) -> Period:
 
 def subtree_codes(*, code: str) -> list[str] | None:
     """The site and every site below it; None for the root (no filter needed)."""
-    site = Site.objects.filter(code=code).only("path", "parent_id").first()
-    if site is None:
-        return []
-    if site.parent_id is None:
+    path = Site.objects.filter(code=code).values("path")[:1]
+    rows = list(
+        Site.objects.filter(path__startswith=Subquery(path)).values_list("code", "parent_id")
+    )  # one query
+    if any(parent is None for _, parent in rows):
         return None
-    return list(Site.objects.filter(path__startswith=site.path).values_list("code", flat=True))
+    return [c for c, _ in rows]
 
 
 def _rows(
@@ -182,6 +183,10 @@ def figures(
     qs = _rows(period, sites=sites, department=department, item=item, by=by)
     if by is None:
         return derive(qs.aggregate(**_SUMS))
+    return [{"key": key, **derive(sums)} for key, sums in _grouped(qs, by)]
+
+
+def _grouped(qs: QuerySet, by: str) -> list[tuple[str, dict]]:
     if by not in GROUPS:
         raise ValueError(f"unknown grouping {by!r}")
     if by == "month":
@@ -190,8 +195,17 @@ def figures(
     out = []
     for row in qs.values(field).annotate(**_SUMS).order_by(field):
         key = row.pop(field)
-        out.append({"key": key.isoformat() if isinstance(key, date) else key, **derive(row)})
+        out.append((key.isoformat() if isinstance(key, date) else key, row))
     return out
+
+
+def figures_with_total(
+    *, period: Period, sites: list[str] | None, by: str
+) -> tuple[dict, list[dict]]:
+    """The total and one row per group from one query (the groups partition the rows)."""
+    groups = _grouped(_rows(period, sites=sites, by=by), by)
+    total = {c: sum((sums[c] or 0) for _, sums in groups) for c in COUNTERS}
+    return derive(total), [{"key": key, **derive(sums)} for key, sums in groups]
 
 
 def trend(*, sites: list[str] | None, until: date, months: int = 12) -> list[dict]:

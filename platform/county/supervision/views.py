@@ -63,7 +63,7 @@ def dashboard(request):
     _county_only()
     site, codes, period = _scope(request)
     by = request.GET.get("by") if request.GET.get("by") in dict(BY_CHOICES) else "site"
-    rows = sel.figures(period=period, sites=codes, by=by)
+    total, rows = sel.figures_with_total(period=period, sites=codes, by=by)
     names = sel.names_for(by)
     for row in rows:
         row["name"] = names.get(row["key"], row["key"])
@@ -74,7 +74,7 @@ def dashboard(request):
         "kinds": sel.PERIOD_KINDS,
         "by": by,
         "by_choices": BY_CHOICES,
-        "total": sel.figures(period=period, sites=codes),
+        "total": total,
         "rows": rows,
         "columns": COLUMNS,
         "trend": sel.trend(sites=codes, until=period.end, months=12),
@@ -104,8 +104,7 @@ def export(request):
     _county_only()
     site, codes, period = _scope(request)
     by = request.GET.get("by") if request.GET.get("by") in sel.GROUPS else "site"
-    rows = sel.figures(period=period, sites=codes, by=by)
-    total = sel.figures(period=period, sites=codes)
+    total, rows = sel.figures_with_total(period=period, sites=codes, by=by)
     title = f"{site.name}(含下级) {period.label} 办件统计"
     body = figures_workbook(title=title, by=by, rows=rows, total=total, names=sel.names_for(by))
     response = HttpResponse(
