@@ -89,25 +89,14 @@ def _unlit(qs):
 
 
 def _fire(rows: list[dict], *, now) -> int:
-    """Insert the lights that are new; an existing (case, level, step) is left alone."""
+    """Insert the lights; an existing (case, level, step) is left alone (the unique row)."""
     if not rows:
         return 0
-    numbers = sorted({r["number"] for r in rows})
-    have = set()
-    for start in range(0, len(numbers), 900):
-        chunk = numbers[start : start + 900]
-        have.update(
-            Alert.objects.filter(number__in=chunk).values_list(
-                "number", "level", "step", "step_key"
-            )
-        )
-    new = [
-        Alert(**r, fired_at=now)
-        for r in rows
-        if (r["number"], r["level"], r["step"], r["step_key"]) not in have
-    ]
-    Alert.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
-    return len(new)
+    before = Alert.objects.count()
+    Alert.objects.bulk_create(
+        [Alert(**r, fired_at=now) for r in rows], batch_size=2000, ignore_conflicts=True
+    )
+    return Alert.objects.count() - before
 
 
 def _row(number, level, step, key, site, dept, item, name, deadline) -> dict:

@@ -13,8 +13,7 @@ import json
 from collections import defaultdict
 from datetime import date
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from county.catalogue.models import Item
@@ -97,24 +96,30 @@ def _grains(day: str, dept: str, item: str):
 
 
 def rows_add(delta: dict[Key, dict]) -> None:
-    """Add `delta` to the day, month and hall-month rows (inside the caller's transaction)."""
+    """Add `delta` to the day, month and hall-month rows (inside the caller's transaction):
+    one INSERT … ON CONFLICT DO UPDATE adding to what is there (PostgreSQL and SQLite)."""
+    merged: dict[tuple, dict] = defaultdict(lambda: defaultdict(float))
     for (day, site, dept, item), counts in delta.items():
         for grain, when, dept_key, item_key in _grains(day, dept, item):
-            key = {
-                "grain": grain,
-                "day": when,
-                "site_code": site,
-                "department_code": dept_key,
-                "item_code": item_key,
-            }
-            changes = {c: F(c) + v for c, v in counts.items()}
-            if StatRow.objects.filter(**key).update(**changes):
-                continue
-            try:
-                with transaction.atomic():
-                    StatRow.objects.create(**key, **counts)
-            except IntegrityError:  # created meanwhile by another consumer
-                StatRow.objects.filter(**key).update(**changes)
+            row = merged[(grain, when, site, dept_key, item_key)]
+            for c, v in counts.items():
+                row[c] += v
+    if not merged:
+        return
+    table = StatRow._meta.db_table
+    keys = ["grain", "day", "site_code", "department_code", "item_code"]
+    columns = ", ".join([*keys, *COUNTERS])
+    one = "(" + ", ".join(["%s"] * (len(keys) + len(COUNTERS))) + ")"
+    adds = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(merged))} "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {adds}"
+    )
+    params = []
+    for (grain, when, site, dept, item), counts in merged.items():
+        params.extend(_values(grain, when, site, dept, item, counts))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 @transaction.atomic
