@@ -24,10 +24,17 @@ from county.workdays.selectors import calendar_current
 Key = tuple[str, str, str, str]  # day (ISO), site, department, item
 
 
+_DEPARTMENTS: dict[str, str] = {}  # an item's department, remembered per process
+
+
 def department_of(item_code: str) -> str:
-    return (
-        Item.objects.filter(code=item_code).values_list("department__code", flat=True).first() or ""
-    )
+    found = _DEPARTMENTS.get(item_code)
+    if found is None:
+        query = Item.objects.filter(code=item_code).values_list("department__code", flat=True)
+        found = query.first() or ""
+        if found:
+            _DEPARTMENTS[item_code] = found
+    return found
 
 
 def case_share(record, *, calendar: WorkCalendar, department: str) -> dict[Key, dict]:
@@ -122,7 +129,7 @@ def rows_add(delta: dict[Key, dict]) -> None:
         cursor.execute(sql, params)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # runs inside the read model's transaction
 def record_rollup(*, record) -> None:
     """The record changed: move the rows by what it adds now minus what it added before."""
     new = case_share(
