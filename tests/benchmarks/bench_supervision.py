@@ -34,7 +34,10 @@ TOWNSHIPS, VILLAGES = 30, 9
 
 
 def _options(argv: list[str]) -> dict:
-    return bench_options(argv, {"cases": 200_000, "open": 100_000, "requests": 200, "fresh": False})
+    return bench_options(
+        argv,
+        {"cases": 200_000, "open": 100_000, "requests": 200, "events": 300, "fresh": False},
+    )
 
 
 def run(argv: list[str]) -> None:
