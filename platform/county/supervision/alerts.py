@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -88,14 +89,50 @@ def _unlit(qs):
     return qs.exclude(Exists(red))
 
 
+_ALERT_COLUMNS = [
+    "number",
+    "level",
+    "step",
+    "step_key",
+    "site_code",
+    "department_code",
+    "item_code",
+    "item_name",
+    "deadline",
+    "fired_at",
+]
+
+
 def _fire(rows: list[dict], *, now) -> int:
-    """Insert the lights; an existing (case, level, step) is left alone (the unique row)."""
+    """Insert the lights; an existing (case, level, step) is left alone (the unique row).
+    One prepared INSERT … ON CONFLICT DO NOTHING run for many rows (psycopg pipelines it):
+    a first tick may light tens of thousands."""
     if not rows:
         return 0
     before = Alert.objects.count()
-    Alert.objects.bulk_create(
-        [Alert(**r, fired_at=now) for r in rows], batch_size=2000, ignore_conflicts=True
+    table = Alert._meta.db_table
+    sql = (
+        f"INSERT INTO {table} ({', '.join(_ALERT_COLUMNS)}) "
+        f"VALUES ({', '.join(['%s'] * len(_ALERT_COLUMNS))}) ON CONFLICT DO NOTHING"
     )
+    params = [(*(r[c] for c in _ALERT_COLUMNS[:-1]), now) for r in rows]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(params) > 1000:
+            # COPY into a scratch table, then one INSERT … SELECT: far less work per row
+            columns = ", ".join(_ALERT_COLUMNS)
+            cursor.execute(
+                f"CREATE TEMP TABLE lights_new ON COMMIT DROP AS "
+                f"SELECT {columns} FROM {table} WITH NO DATA"
+            )
+            with cursor.cursor.copy(f"COPY lights_new ({columns}) FROM STDIN") as copy:
+                for row in params:
+                    copy.write_row(row)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM lights_new "
+                "ON CONFLICT DO NOTHING"
+            )
+        else:
+            cursor.executemany(sql, params)
     return Alert.objects.count() - before
 
 
