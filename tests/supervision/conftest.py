@@ -42,7 +42,12 @@ def month(halls, at_site):  # noqa: F811
     g.accept(bj("2026-10-30", "09:30"), date(2026, 11, 10)).decide(bj("2026-11-02", "10:00"), 1)
     h = Timeline("t-maan-20261109-0001", "scjg-003", "t-maan", bj("2026-11-09", "09:00"))
     h.accept(bj("2026-11-09", "09:30"), date(2026, 11, 23))
-    h.event("deemed_consent", bj("2026-11-12", "00:10"), "t-maan", data={"department": "wjj"})
+    h.event(
+        "deemed_consent",
+        bj("2026-11-12", "00:10"),
+        "t-maan",
+        data={"part": {"department": "wjj", "site": "t-maan"}},
+    )
     f = Timeline("t-huangtan-20261105-0001", "mzj-004", "t-huangtan", bj("2026-11-05", "09:00"))
     f.accept(bj("2026-11-05", "09:10"), date(2026, 11, 5)).decide(bj("2026-11-05", "09:40"), 0)
     return NOV

@@ -148,13 +148,19 @@ def record_rollup(*, record) -> None:
         held.save(update_fields=["share"])
 
 
-def deemed_rollup(*, fact) -> None:
-    """A 逾期默认同意 arrived: it counts against the part's department at the lead hall."""
+def _deemed_key(fact) -> Key:
+    """逾期默认同意 counts against the part's window: its hall and department (the event
+    carries the part, sites.joint `part_event_data`), on the day it was deemed."""
     data = fact.payload.get("data") or {}
-    department = str(data.get("department") or "")[:40]
+    part = data.get("part") if isinstance(data.get("part"), dict) else {}
+    department = str(part.get("department") or "")[:40]
+    site = str(part.get("site") or fact.site_code)[:40]
     item = fact.payload.get("case", {}).get("item_code", "")
-    day = timezone.localdate(fact.at).isoformat()
-    rows_add({(day, fact.site_code, department, item): {"deemed": 1}})
+    return (timezone.localdate(fact.at).isoformat(), site, department, item)
+
+
+def deemed_rollup(*, fact) -> None:
+    rows_add({_deemed_key(fact): {"deemed": 1}})
 
 
 @transaction.atomic
@@ -184,15 +190,7 @@ def stats_rebuild(*, batch: int = 5000) -> int:
             shares = []
     _shares_write(shares)
     for fact in CaseFact.objects.filter(type="deemed_consent").iterator(chunk_size=batch):
-        data = fact.payload.get("data") or {}
-        item = fact.payload.get("case", {}).get("item_code", "")
-        key = (
-            timezone.localdate(fact.at).isoformat(),
-            fact.site_code,
-            data.get("department", ""),
-            item,
-        )
-        totals[key]["deemed"] += 1
+        totals[_deemed_key(fact)]["deemed"] += 1
     rows_bulk(totals)
     return count
 
