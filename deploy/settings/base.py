@@ -49,8 +49,13 @@ INSTALLED_APPS = [
     "sites.citizen",
     "sites.joint",
     "sites.workbench",
+    "sites.queueing",
+    "sites.guide",
+    "sites.online",
     "county.readmodel",
     "county.graph",
+    "county.assessment",
+    "sites.feedback",
     "county.supervision",
 ]
 GRAPHENE = {
@@ -252,3 +257,7 @@ INSTALLED_APPS.append("drf_spectacular_sidecar")
 SPECTACULAR_SETTINGS.update(
     SWAGGER_UI_DIST="SIDECAR", SWAGGER_UI_FAVICON_HREF="SIDECAR", REDOC_DIST="SIDECAR"
 )
+
+# Appointments and queue calling (sites/queueing): the rating page a served ticket links to
+# (ratings, issue 15), with {token} and {label}; empty: no link is shown.
+HALL_QUEUE_RATING_URL = env_str("HALL_QUEUE_RATING_URL", "")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sites.workbench import views
+from sites.workbench import calling, prereview, views
 
 app_name = "workbench"
 
@@ -10,4 +10,16 @@ urlpatterns = [
     path("banjian/<str:number>/", views.case_page, name="case"),
     path("banjian/<str:number>/caozuo/<str:name>/", views.case_act, name="act"),
     path("banjian/<str:number>/tongzhishu/<str:kind>/", views.notice, name="notice"),
+    path("jiaohao/", calling.calling, name="calling"),
+    path("jiaohao/chuangkou/", calling.calling_window, name="calling-window"),
+    path("jiaohao/<str:action>/", calling.calling_act, name="calling-act"),
+    path("paidui/tongji/", calling.queue_statistics, name="queue-stats"),
+    path("yushen/", prereview.prereview_list, name="prereview-list"),
+    path("yushen/<str:number>/", prereview.prereview_page, name="prereview"),
+    path(
+        "yushen/<str:number>/wenjian/<int:file_id>/",
+        prereview.prereview_file,
+        name="prereview-file",
+    ),
+    path("yushen/<str:number>/<str:action>/", prereview.prereview_act, name="prereview-act"),
 ]
