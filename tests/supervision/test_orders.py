@@ -108,3 +108,12 @@ def test_an_unanswered_order_goes_overdue_once_and_counts_against_the_window(sup
     period = period_parse(kind="month", value=f"{order.due:%Y-%m}", today=order.due)
     assert orders_overdue(site="t-maan", department="mzj", period=period) == 1
     assert orders_overdue(site="t-maan", department="rsj", period=period) == 0
+    # and the window's assessment ledger has the rule's points, once
+    from county.assessment.models import PointEntry
+
+    entry = PointEntry.objects.get(source_type="supervision_order", source_id=order.code)
+    assert (entry.window.site_code, entry.window.department_code, entry.points) == (
+        "t-maan",
+        "mzj",
+        -5,
+    )

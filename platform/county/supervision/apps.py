@@ -7,7 +7,10 @@ class SupervisionConfig(AppConfig):
     verbose_name = "电子监察与统计"
 
     def ready(self) -> None:
+        from county.assessment.services import points_source_register
         from county.supervision import (
-            receivers,  # noqa: F401  (rolls the read model up)
+            receivers,
             rules,  # noqa: F401  (registers the county rules)
         )
+
+        points_source_register(receivers.ORDER_SOURCE, label="督办单")
