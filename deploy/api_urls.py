@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("sites.joint.urls")),
     path("", include("county.readmodel.urls")),
     path("queue/statistics/", queueing.QueueStatisticsView.as_view(), name="queue-statistics"),
+    path("", include("county.supervision.api_urls")),
 ]

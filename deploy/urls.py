@@ -28,6 +28,7 @@ urlpatterns = [
     path("zhinan/", include("sites.guide.urls")),  # 办事指南
     path("wangshang/", include("sites.online.urls")),  # 网上申报
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
+    path("jiancha/", include("county.supervision.urls")),  # 电子监察 (county and halls)
 ]
 
 if settings.HALL_TIER == "county":  # the view across sites lives at the county only

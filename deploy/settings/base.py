@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "county.graph",
     "county.assessment",
     "sites.feedback",
+    "county.supervision",
 ]
 GRAPHENE = {
     "SCHEMA": "county.graph.schema.schema",
