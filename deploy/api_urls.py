@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from county.catalogue import api as catalogue
 from county.workdays import api as workdays
+from sites.queueing import api as queueing
 from sites.registry import api as registry
 
 urlpatterns = [
@@ -31,4 +32,6 @@ urlpatterns = [
     path("", include("sites.cases.urls")),
     path("", include("sites.joint.urls")),
     path("", include("county.readmodel.urls")),
+    path("queue/statistics/", queueing.QueueStatisticsView.as_view(), name="queue-statistics"),
+    path("", include("county.supervision.api_urls")),
 ]

@@ -58,4 +58,7 @@ def demo_staff_ensure() -> list[tuple[str, str]]:
                 username=username, name=name, site=site, roles=roles, password=DEMO_PASSWORD
             )
         made.append((username, ",".join(roles)))
+    from sites.queueing.demo import demo_windows_ensure
+
+    demo_windows_ensure(site=site)  # windows for the kiosk, 叫号 and the big screen
     return made

@@ -20,19 +20,31 @@ urlpatterns = [
     path("accounts/logout/", StaffLogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("chaxun/", case_status_page, name="citizen-case-status"),
+    path("pingjia/", include("sites.feedback.urls")),
     path("gongzuotai/", include("sites.workbench.urls")),
     path("api/", include("deploy.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("", include("sites.queueing.urls")),  # 预约, 取号, 叫号显示 (citizens, no account)
+    path("zhinan/", include("sites.guide.urls")),  # 办事指南
+    path("wangshang/", include("sites.online.urls")),  # 网上申报
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
+    path("jiancha/", include("county.supervision.urls")),  # 电子监察 (county and halls)
 ]
 
 if settings.HALL_TIER == "county":  # the view across sites lives at the county only
     from county.graph.views import graphql_view
 
     urlpatterns.append(path("graphql/", graphql_view, name="graphql"))
+    urlpatterns.append(path("guize/", include("county.rules.urls")))
+    urlpatterns.append(path("kaohe/", include("county.assessment.urls")))
 
 # Chinese error pages (deploy/errors.py)
 handler400 = "deploy.errors.bad_request"
 handler403 = "deploy.errors.permission_denied"
 handler404 = "deploy.errors.page_not_found"
 handler500 = "deploy.errors.server_error"
+
+if settings.HALL_TIER == "county":  # halls ask about the cases filed there (signed, not staff)
+    from county.readmodel.views import followed
+
+    urlpatterns.append(path("halls/followed/", followed, name="readmodel-followed"))

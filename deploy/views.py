@@ -7,6 +7,7 @@ from django.shortcuts import render
 from county.catalogue.models import HandlingType, ItemVersion
 from county.catalogue.selectors import delegation_list
 from sites.registry.models import Site
+from sites.workbench.start import start_for
 from sync.models import OutboxMessage
 from sync.selectors import sync_status
 
@@ -28,10 +29,13 @@ def home(request):
         for delegation in delegations:
             delegation.handling_label = HandlingType(delegation.handling_type).label
     status = sync_status() if request.user.is_authenticated else None
+    start = (
+        start_for(user=request.user, here=site) if request.user.is_authenticated and site else None
+    )
     return render(
         request,
         "deploy/home.html",
-        {"site": site, "delegations": delegations, "sync": status},
+        {"site": site, "delegations": delegations, "sync": status, "start": start},
     )
 
 

@@ -43,8 +43,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Length, Substr
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from permissions.models import (
@@ -141,53 +140,55 @@ def user_active(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def _grants_query(user_id: int) -> QuerySet:
-    """The user's site grants (direct UNION via groups) and, marked, the sites below each of
-    the user's view grants: one query."""
-    cols = (
-        "permission__codename",
-        "content_object_id",
-        "content_object__path",
-        "content_object__tier",
-    )
-    direct = SiteUserObjectPermission.objects.filter(user_id=user_id).values_list(*cols)
-    via_groups = SiteGroupObjectPermission.objects.filter(group__user=user_id).values_list(*cols)
-    # The subtree lets the case filter compare owner_site_id with literal ids (a site list,
-    # bounded by the tree: never case ids), so the planner walks the newest-first index
-    # instead of joining blind.
-    below = Q(
-        permission__codename=SitePerm.VIEW_CASES,
-        content_object__path=Substr(OuterRef("path"), 1, Length("content_object__path")),
-    )
-    subtree = (
-        Site.objects.filter(
-            Q(Exists(SiteUserObjectPermission.objects.filter(below, user_id=user_id)))
-            | Q(Exists(SiteGroupObjectPermission.objects.filter(below, group__user=user_id)))
-        )
-        .annotate(mark=Value(_SUBTREE), site_id=F("pk"), site_path=F("path"), site_tier=F("tier"))
-        .values_list("mark", "site_id", "site_path", "site_tier")
-        .order_by()
-    )
-    return direct.order_by().union(via_groups.order_by(), subtree, all=True)
+def _grants_sql(alias: str) -> str:
+    """The user's site grants (direct UNION via groups) and, marked, every site at or below
+    a site where the user views cases: one query, the user's id as both parameters.
+
+    Hand-written: the ORM's form of it (a union with two correlated EXISTS per site) cost
+    PostgreSQL 5-6 ms to plan and 4 ms to run on every request; this form, the grants once
+    in a CTE and the subtree as one semi-join on path prefixes, about 1 ms in all. The
+    subtree lets the case filter compare owner_site_id with literal ids (a site list,
+    bounded by the tree: never case ids), so the planner walks the newest-first index
+    instead of joining blind."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    def table(model) -> str:
+        return connections[alias].ops.quote_name(model._meta.db_table)
+
+    def col(model, name: str) -> str:
+        return model._meta.get_field(name).column
+
+    direct, via_group = SiteUserObjectPermission, SiteGroupObjectPermission
+    members = get_user_model().groups.through
+    return f"""
+WITH held AS (
+  SELECT p.codename, o.{col(direct, "content_object")} AS site_id
+    FROM {table(direct)} o JOIN {table(Permission)} p ON p.id = o.{col(direct, "permission")}
+   WHERE o.{col(direct, "user")} = %s
+  UNION ALL
+  SELECT p.codename, o.{col(via_group, "content_object")}
+    FROM {table(via_group)} o JOIN {table(Permission)} p ON p.id = o.{col(via_group, "permission")}
+    JOIN {table(members)} m ON m.{col(members, "group")} = o.{col(via_group, "group")}
+   WHERE m.{col(members, "user")} = %s
+), grants AS (
+  SELECT held.codename, s.id, s.path, s.tier FROM held JOIN {table(Site)} s ON s.id = held.site_id
+)
+SELECT codename, id, path, tier FROM grants
+UNION ALL
+SELECT '{_SUBTREE}', s.id, s.path, s.tier FROM {table(Site)} s
+ WHERE EXISTS (SELECT 1 FROM grants g WHERE g.codename = '{SitePerm.VIEW_CASES.value}'
+               AND substr(s.path, 1, length(g.path)) = g.path)"""
 
 
-# Building that query through the ORM costs more Python than running it (about 6 ms of a
-# 15 ms case page), and only the user's id changes: compile it once per database with a
-# stand-in id, then run the SQL with the real one in its place.
-_STAND_IN_USER = -20_261_122
-_grants_sql: dict[str, tuple[str, tuple]] = {}
+_grants_sql_of: dict[str, str] = {}  # per database alias, built once
 
 
 def _grants_rows(user_id: int) -> list[tuple]:
     alias = router.db_for_read(SiteUserObjectPermission)
-    compiled = _grants_sql.get(alias)
-    if compiled is None:
-        sql, params = _grants_query(_STAND_IN_USER).query.get_compiler(alias).as_sql()
-        assert params.count(_STAND_IN_USER) == 4, "the grants query changed shape"
-        compiled = _grants_sql[alias] = (sql, tuple(params))
-    sql, params = compiled
+    sql = _grants_sql_of.get(alias) or _grants_sql_of.setdefault(alias, _grants_sql(alias))
     with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [user_id if p == _STAND_IN_USER else p for p in params])
+        cursor.execute(sql, [user_id, user_id])
         return cursor.fetchall()
 
 

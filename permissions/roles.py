@@ -101,6 +101,10 @@ class RoleSpec:
     # takes in new cases of the items delegated to the site (收件): handlers and agents
     takes_in_items: bool = False
     read_only: bool = False
+    # Django model permissions ("app_label.codename") for the admin site; a role with any
+    # makes its holders staff (is_staff) so they can log in to /admin/, where they see those
+    # models only.
+    admin_perms: frozenset[str] = frozenset()
 
 
 class Role(StrEnum):
@@ -131,6 +135,17 @@ ROLES: dict[Role, RoleSpec] = {
         description="县级：维护事项目录、发布事项版本、下放与收回事项；不办理办件。",
         tiers=_COUNTY,
         site_perms=frozenset({SitePerm.MANAGE_CATALOGUE}),
+        admin_perms=frozenset(
+            {
+                "catalogue.view_item",
+                "catalogue.add_item",
+                "catalogue.change_item",
+                "catalogue.view_itemversion",
+                "catalogue.view_delegation",
+                "catalogue.add_delegation",
+                "catalogue.change_delegation",
+            }
+        ),
     ),
     Role.COUNTY_SUPERVISOR: RoleSpec(
         code=Role.COUNTY_SUPERVISOR,

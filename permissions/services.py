@@ -15,6 +15,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from permissions.models import (
     CaseGroupObjectPermission,
@@ -104,6 +105,7 @@ def role_group_sync(*, group: Group, site: Site, role: Role) -> None:
         SiteGroupObjectPermission(group=group, content_object=site, permission_id=pk)
         for pk in want - present
     )
+    group.permissions.set(_admin_perms(spec.admin_perms))
     if spec.takes_in_items:
         from county.catalogue.models import Delegation
 
@@ -122,10 +124,35 @@ def role_groups_sync_all() -> int:
     return count
 
 
+def _admin_perms(names) -> list[Permission]:
+    """Permission rows for "app_label.codename" names (the admin's model permissions)."""
+    cond = Q(pk__in=[])
+    for name in names:
+        app_label, codename = name.split(".", 1)
+        cond |= Q(content_type__app_label=app_label, codename=codename)
+    found = list(Permission.objects.filter(cond))
+    assert len(found) == len(set(names)), f"unknown model permissions in roles.py: {names}"
+    return found
+
+
+def _staff_flag_sync(user) -> None:
+    """is_staff (may log in to /admin/) exactly while the user holds a role with admin_perms;
+    superusers keep theirs."""
+    admin_roles = [r.value for r, s in ROLES.items() if s.admin_perms]
+    want = (
+        user.is_superuser
+        or RoleGroup.objects.filter(group__user=user, role__in=admin_roles).exists()
+    )
+    if user.is_staff != want:
+        user.is_staff = want
+        user.save(update_fields=["is_staff"])
+
+
 @transaction.atomic
 def role_grant(*, user, site: Site, role: Role | str) -> Group:
     group = role_group_get_or_create(site=site, role=role)
     user.groups.add(group)
+    _staff_flag_sync(user)
     _forget(user)
     return group
 
@@ -135,6 +162,7 @@ def role_revoke(*, user, site: Site, role: Role | str) -> None:
     rg = RoleGroup.objects.filter(site=site, role=Role(role)).select_related("group").first()
     if rg:
         user.groups.remove(rg.group)
+    _staff_flag_sync(user)
     _forget(user)
 
 

@@ -493,3 +493,21 @@ def keyring_rotate(*, path: Path, sites: list[str] | None = None) -> dict[str, l
     path.write_text(json.dumps(ring, indent=2), encoding="utf-8")
     _keyring.cache_clear()
     return ring
+
+
+# Requests between halls over HTTP (a village asking the county for its cases): the hall's
+# own key signs the body (Ed25519, as its messages; a context prefix keeps a request
+# signature from ever standing for a message's); the county checks origin, signature, age.
+REQUEST_MAX_AGE_SECONDS = 300
+REQUEST_SIGNATURE_HEADER = "X-Hall-Signature"
+REQUEST_CONTEXT = b"hall-request:"
+
+
+def request_sign(body: bytes) -> str:
+    return sign(REQUEST_CONTEXT + body)
+
+
+def request_verified(*, site: str, body: bytes, sig: str) -> bool:
+    if not sig or site not in site_codes():
+        return False
+    return verify(site, REQUEST_CONTEXT + body, sig) is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import IsAdminUser
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,10 +23,18 @@ class SyncStatusSerializer(serializers.Serializer):
     catalogue_release = serializers.IntegerField(help_text="已应用的目录版本")
 
 
+class IsSuperUser(BasePermission):
+    """Superusers only: admin staff (is_staff) may be catalogue admins, who have no business
+    with message ids."""
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_superuser)
+
+
 class SyncStatus(APIView):
     """同步状态: outbox backlog, last confirmed, last applied per origin, gaps, quarantine."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsSuperUser]
 
     @extend_schema(responses=SyncStatusSerializer)
     def get(self, request):

@@ -42,14 +42,21 @@ INSTALLED_APPS = [
     "sites.registry",
     "county.workdays",
     "county.catalogue",
+    "county.rules",
     "permissions",
     "sync",
     "sites.cases",
     "sites.citizen",
     "sites.joint",
     "sites.workbench",
+    "sites.queueing",
+    "sites.guide",
+    "sites.online",
     "county.readmodel",
     "county.graph",
+    "county.assessment",
+    "sites.feedback",
+    "county.supervision",
 ]
 GRAPHENE = {
     "SCHEMA": "county.graph.schema.schema",
@@ -267,3 +274,6 @@ HALL_SYNC_DECLARE = env_bool("HALL_SYNC_DECLARE", True)  # false with per-hall b
 HALL_BROKER_CA = env_str("HALL_BROKER_CA", "")
 HALL_BROKER_CERT = env_str("HALL_BROKER_CERT", "")
 HALL_BROKER_KEY = env_str("HALL_BROKER_KEY", "")
+# Appointments and queue calling (sites/queueing): the rating page a served ticket links to
+# (ratings, issue 15), with {token} and {label}; empty: no link is shown.
+HALL_QUEUE_RATING_URL = env_str("HALL_QUEUE_RATING_URL", "")

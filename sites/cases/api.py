@@ -20,6 +20,7 @@ from permissions.roles import Action
 from sites.cases import serializers as s
 from sites.cases import services, transfer
 from sites.cases.notices import notice_render
+from sites.cases.pagination import CasePagination
 from sites.cases.selectors import case_base, case_list_for_user, case_timeline
 from sites.registry.selectors import site_current
 
@@ -55,6 +56,7 @@ def case_detail_data(request, number: str) -> dict:
 class CaseList(generics.ListAPIView):
     permission_classes = [IsStaff]
     serializer_class = s.CaseSerializer
+    pagination_class = CasePagination
 
     def get_queryset(self):
         filters = s.CaseFilterInput(data=self.request.query_params)

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from county.catalogue.selectors import delegation_decides
+from deploy.timefmt import people_time
 from sites.cases.clocks import case_clock_refresh
 from sites.cases.models import Case, CaseEvent, CaseStatus
 from sites.cases.outbound import event_publish
@@ -91,6 +92,26 @@ def when(at: datetime | None) -> datetime:
     if at > now + CLOCK_SKEW:
         raise ValidationError({"at": "时间不能晚于当前时间。"})
     return at
+
+
+def catalogue_time_check(*, version, delegation, at: datetime, what: str) -> None:
+    """No filing or acceptance before the item version existed here, nor before the item was
+    delegated to this hall (`delegation`; None at the county): a back-dated entry falls under
+    the rules of its own day. The future is refused by `when`."""
+    if at < version.created_at:
+        raise ValidationError(
+            {
+                "at": f"{what}时间不能早于事项“{version.name}”第 {version.number} 版的发布时间"
+                f"（{people_time(version.created_at)}）。"
+            }
+        )
+    if delegation is not None and at < delegation.granted_at:
+        raise ValidationError(
+            {
+                "at": f"{what}时间不能早于该事项下放到本站点的时间"
+                f"（{people_time(delegation.granted_at)}）。"
+            }
+        )
 
 
 def owner_check(case: Case, here: Site) -> None:

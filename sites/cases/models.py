@@ -47,6 +47,12 @@ class ClockState(models.TextChoices):
     STOPPED = "stopped", "已停止"
 
 
+# Labels by value: Django's get_FOO_display() rebuilds a hashable copy of the choices on
+# every call, and lists and pages call it for every row.
+STATUS_LABELS = dict(CaseStatus.choices)
+CLOCK_LABELS = dict(ClockState.choices)
+
+
 class Case(models.Model):
     number = models.CharField("办件编号", max_length=64, unique=True)
     item_version = models.ForeignKey(
@@ -119,6 +125,12 @@ class Case(models.Model):
     seq = models.PositiveIntegerField("事件序号", default=0)  # last event's seq
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
+    def get_status_display(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    def get_clock_state_display(self) -> str:
+        return CLOCK_LABELS.get(self.clock_state, self.clock_state)
+
     class Meta:
         verbose_name = "办件"
         verbose_name_plural = "办件"
@@ -129,6 +141,14 @@ class Case(models.Model):
             # Lists are newest first: a hall's own page, and a supervisor's across halls.
             models.Index(fields=["owner_site", "-submitted_at", "-id"], name="case_owner_newest"),
             models.Index(fields=["-submitted_at", "-id"], name="case_newest"),
+            # The workbench inbox: a hall's open cases by deadline, filtered by clock state.
+            # Its page's ids come from this index alone (no table rows read for the cases
+            # not shown); clock_state is last, a key column only so the filter needs no row.
+            models.Index(
+                fields=["owner_site", "deadline", "-submitted_at", "id", "clock_state"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="case_owner_open_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -78,7 +78,10 @@ def case_submit(
     version = item_version_get(code=(item_code or "").strip())
     if version is None:
         raise ValidationError({"item_code": f"未知事项：{item_code}。"})
-    if here.tier != Tier.COUNTY and delegation_active(item=version.item, site=here) is None:
+    delegation = (
+        delegation_active(item=version.item, site=here) if here.tier != Tier.COUNTY else None
+    )
+    if here.tier != Tier.COUNTY and delegation is None:
         withdrawn = Delegation.objects.filter(item=version.item, site=here).exists()
         raise ValidationError(
             {
@@ -87,6 +90,7 @@ def case_submit(
                 else "该事项未下放到本站点，不能在此受理。"
             }
         )
+    lifecycle.catalogue_time_check(version=version, delegation=delegation, at=at, what="收件")
     name = lifecycle.text_clean(applicant_name, "applicant_name", "申请人姓名")
     id_number = (applicant_id_number or "").strip().upper()
     problem = id_number_problem(id_number, today=timezone.localdate(at))
@@ -148,8 +152,12 @@ def case_accept(
     if at < case.submitted_at:
         raise ValidationError({"at": "受理时间不能早于收件时间。"})
     version = case.item_version
-    if here.tier != Tier.COUNTY and delegation_active(item=version.item, site=here) is None:
+    delegation = (
+        delegation_active(item=version.item, site=here) if here.tier != Tier.COUNTY else None
+    )
+    if here.tier != Tier.COUNTY and delegation is None:
         raise ValidationError({"case": "该事项的下放已收回，本站点不再受理新申请。"})
+    lifecycle.catalogue_time_check(version=version, delegation=delegation, at=at, what="受理")
     code = query_code_new()
     case.query_code_hash = query_code_hash(number=case.number, code=code)
     case.status = CaseStatus.ACCEPTED

@@ -1,4 +1,5 @@
-"""Asking the county for the cross-tier answer to "where is my case?"."""
+"""Asking the county over HTTP: the citizen's "where is my case?" and a village agent's
+"where are the cases I filed?" (signed with this hall's sync key)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import urllib.error
 import urllib.request
 
 from django.conf import settings
+from django.utils import timezone
+
+from sync.keys import REQUEST_SIGNATURE_HEADER, request_sign
 
 QUERY = """query($number: String!, $code: String!) {
   caseStatus(number: $number, queryCode: $code) {
@@ -15,27 +19,42 @@ QUERY = """query($number: String!, $code: String!) {
   }
 }"""
 TIMEOUT_SECONDS = 3
+FOLLOW_PATH = "/halls/followed/"
 
 
 class CountyUnreachable(Exception):
     pass
 
 
-def county_case_status(*, number: str, query_code: str) -> tuple[dict | None, str | None]:
-    """(answer, None) or (None, the county's message); CountyUnreachable when it is down."""
-    body = json.dumps({"query": QUERY, "variables": {"number": number, "code": query_code}})
+def county_post(path: str, body: bytes, headers: dict | None = None) -> dict:
+    """POST JSON to the county, the reply parsed; CountyUnreachable when it cannot answer."""
     request = urllib.request.Request(
-        settings.HALL_COUNTY_URL.rstrip("/") + "/graphql/",
-        data=body.encode(),
-        headers={"Content-Type": "application/json"},
+        settings.HALL_COUNTY_URL.rstrip("/") + path,
+        data=body,
+        headers={"Content-Type": "application/json", **(headers or {})},
     )
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-            reply = json.loads(response.read())
+            return json.loads(response.read())
     except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
         raise CountyUnreachable(str(exc)) from exc
+
+
+def county_case_status(*, number: str, query_code: str) -> tuple[dict | None, str | None]:
+    """(answer, None) or (None, the county's message); CountyUnreachable when it is down."""
+    body = json.dumps({"query": QUERY, "variables": {"number": number, "code": query_code}})
+    reply = county_post("/graphql/", body.encode())
     answer = (reply.get("data") or {}).get("caseStatus")
     if answer:
         return answer, None
     errors = reply.get("errors") or [{}]
     return None, errors[0].get("message", "")
+
+
+def county_followed(*, numbers: list[str]) -> dict[str, dict]:
+    """The county's record of each of these cases filed here, by number (no personal data)."""
+    body = json.dumps(
+        {"site": settings.HALL_SITE, "at": timezone.now().isoformat(), "numbers": numbers}
+    ).encode()
+    reply = county_post(FOLLOW_PATH, body, {REQUEST_SIGNATURE_HEADER: request_sign(body)})
+    return {row["number"]: row for row in reply.get("cases", [])}

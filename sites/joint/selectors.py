@@ -55,3 +55,23 @@ def stalled_site_codes_for_user(*, user) -> list[str] | None:
     for path in paths:
         cond |= Q(path__startswith=path)
     return list(Site.objects.filter(cond).values_list("code", flat=True))
+
+
+def cases_ready_to_countersign(*, site):
+    """Joint cases led here, running, every part answered or deemed: ready for 集中会签."""
+    from django.db.models import Exists, OuterRef, Prefetch
+
+    from sites.cases.models import Case, CaseStatus
+    from sites.joint.models import DONE_STATES
+
+    parts = Part.objects.filter(case=OuterRef("pk"))
+    return (
+        Case.objects.filter(
+            owner_site=site, status=CaseStatus.ACCEPTED, item_version__handling_type="joint"
+        )
+        .filter(Exists(parts))
+        .exclude(Exists(parts.exclude(state__in=DONE_STATES)))
+        .select_related("item_version")
+        .prefetch_related(Prefetch("parts", queryset=part_base().order_by("department__code")))
+        .order_by("deadline", "pk")
+    )

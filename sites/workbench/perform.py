@@ -6,6 +6,14 @@ from django.core.exceptions import ValidationError
 
 from sites.cases import services, transfer
 from sites.cases.models import Outcome
+from sites.joint.services import case_countersign
+
+
+def errors_of(exc: ValidationError) -> dict:
+    """A service's ValidationError as {field: message} for a page."""
+    if hasattr(exc, "error_dict"):
+        return {k: " ".join(v) for k, v in exc.message_dict.items()}
+    return {"general": " ".join(exc.messages)}
 
 
 def _text(data, name: str) -> str:
@@ -48,6 +56,13 @@ PERFORMERS = {
     ),
     "decide": lambda case, by, d: services.case_decide(
         case=case, by=by, outcome=_outcome(d), opinion=_text(d, "opinion")
+    ),
+    "countersign": lambda case, by, d: case_countersign(
+        case=case,
+        by=by,
+        outcome=_outcome(d),
+        opinion=_text(d, "opinion"),
+        resolution=_text(d, "resolution"),
     ),
     "return": lambda case, by, d: services.case_return(
         case=case, by=by, reason=_text(d, "reason"), policy=_text(d, "policy")

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from county.catalogue.models import Item
@@ -25,6 +26,7 @@ from sites.cases.selectors import case_base, case_list_for_user, case_timeline
 from sites.registry.selectors import site_current
 from sites.workbench.actions import actions_available
 from sites.workbench.perform import action_perform
+from sites.workbench.perform import errors_of as _errors
 
 PAGE_SIZE = 20
 STATES = [
@@ -34,12 +36,6 @@ STATES = [
     (ClockState.SUSPENDED, "暂停"),
 ]
 OPEN = (CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.SUSPENDED)
-
-
-def _errors(exc: ValidationError) -> dict:
-    if hasattr(exc, "error_dict"):
-        return {k: " ".join(v) for k, v in exc.message_dict.items()}
-    return {"general": " ".join(exc.messages)}
 
 
 @login_required
@@ -52,9 +48,13 @@ def inbox(request):
     qs = qs.filter(status__in=OPEN) if not request.GET.get("all") else qs
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(applicant_name__icontains=q))
-    page = Paginator(qs.order_by("deadline", "-submitted_at", "pk"), size).get_page(
-        request.GET.get("page")
-    )
+    qs = qs.order_by("deadline", "-submitted_at", "pk")
+    # The page's ids first (the open-cases index alone), then only those rows: sorting
+    # whole rows cost a township 15-40 ms at 1M cases (docs/decisions/0017).
+    ids = qs.prefetch_related(None).values_list("pk", flat=True)
+    page = Paginator(ids, size).get_page(request.GET.get("page"))
+    rows = qs.in_bulk(list(page.object_list))
+    page.object_list = [rows[pk] for pk in page.object_list]
     return render(
         request,
         "workbench/inbox.html",
@@ -84,6 +84,17 @@ def _fields_check(values) -> None:
         raise ValidationError(problems)
 
 
+def _when(value: str | None):
+    """收件时间 from the form (Beijing time, datetime-local); None: now."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise ValidationError({"at": "收件时间格式不正确。"})
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
 @login_required
 def intake(request):
     """收件: the item's material checklist; field errors shown beside each field."""
@@ -97,7 +108,9 @@ def intake(request):
             raise access.AccessDenied(access.DENIED_MESSAGE)
         try:
             _fields_check(values)
+            at = _when(values.get("submitted_at"))
             case = services.case_submit(
+                at=at,
                 by=request.user,
                 item_code=code,
                 applicant_name=values.get("applicant_name", ""),

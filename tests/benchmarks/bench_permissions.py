@@ -9,7 +9,9 @@ the real migrations, then bulk-loaded with generate_series: an extra site tree (
 'bt-NNN' with villages 'bv-NNN-NN') brings the halls to `halls`; every hall has a clerk
 group, townships and the county a chief-representative group; every case carries the
 handling grants of its owner's groups (CaseGroupObjectPermission), as the signal
-receivers would have written them. A second run reuses the data unless `fresh` is given.
+receivers would have written them; about 9% of the cases are open (received, accepted on
+time, in warning or overdue, or waiting for a supplement), the rest concluded (OPEN_CASES).
+A second run reuses the data unless `fresh` is given.
 
 Timed per request, each with a fresh user object (grants are read per request, as in
 production): `list` is the clerk's page through sites.cases.selectors.case_list_for_user
@@ -109,20 +111,58 @@ def load_sites(halls: int):
     return sites
 
 
+# How the loaded cases stand: case g was submitted g*30 s ago (a million cases are about a
+# year). Those of the last 30 days are open (the last day's only received, one in twenty
+# waiting for a supplement, the others accepted with a deadline 20 days after they came in:
+# on time, in warning or overdue by the calendar), older ones concluded. So a hall's inbox
+# (open cases by deadline) holds about 9% of its cases, as in a working hall, not all of them.
+OPEN_CASES = 30 * 24 * 120
+NEW_CASES = 24 * 120
+
+
 def _case_select_sql(site_ids: list[int], item_version_id: int, n: int) -> tuple[str, list]:
     """INSERT ... SELECT over generate_series for every concrete column of Case: case g is
-    owned by hall g % halls, submitted g*30 s before now (about a year of cases)."""
+    owned by hall g % halls, submitted g*30 s before now, in the state OPEN_CASES says."""
     from django.db import connection
 
     from sites.cases.models import Case
+
+    submitted = "(now() - make_interval(secs => g * 30))"
+    due = f"({submitted}::date + 20)"  # a promised limit of about 14 working days
+    state = (  # how a year of cases stands today (see STATES_SQL)
+        f"CASE WHEN g >= {OPEN_CASES} THEN 'done' WHEN g < {NEW_CASES} THEN 'new' "
+        "WHEN g %% 20 = 0 THEN 'paused' ELSE 'running' END"
+    )
+
+    def by_state(**values: str) -> str:
+        whens = " ".join(f"WHEN '{k}' THEN {v}" for k, v in values.items() if k != "other")
+        return f"CASE {state} {whens} ELSE {values['other']} END"
 
     explicit = {
         "number": "'B' || lpad(g::text, 8, '0')",
         "item_version_id": str(int(item_version_id)),
         "origin_site_id": f"(%s::bigint[])[1 + g %% {len(site_ids)}]",
         "owner_site_id": f"(%s::bigint[])[1 + g %% {len(site_ids)}]",
-        "submitted_at": "now() - make_interval(secs => g * 30)",
+        "submitted_at": submitted,
         "updated_at": "now()",
+        "status": by_state(
+            done="'concluded'", new="'submitted'", paused="'suspended'", other="'accepted'"
+        ),
+        "outcome": by_state(done="'approved'", other="''"),
+        "accepted_at": by_state(new="NULL", other=f"{submitted} + interval '1 hour'"),
+        "concluded_at": by_state(done=f"{submitted} + interval '3 days'", other="NULL"),
+        "closed_at": by_state(done=f"{submitted} + interval '3 days'", other="NULL"),
+        "deadline": by_state(new="NULL", other=due),
+        "clock_state": by_state(
+            done="'stopped'",
+            new="'not_started'",
+            paused="'suspended'",
+            other=f"CASE WHEN {due} < current_date THEN 'overdue' "
+            f"WHEN {due} < current_date + 3 THEN 'warning' ELSE 'on_time' END",
+        ),
+        "days_left": by_state(
+            done="NULL", new="NULL", other=f"greatest(-99, {due} - current_date)"
+        ),
         "applicant_name": "'李四'",
         "applicant_id_number": "'11010519491231002X'",
         "applicant_phone": "'13812345678'",
@@ -159,7 +199,9 @@ def load_cases(opts: dict, sites) -> None:
     from sites.cases.models import Case
 
     have = Case.objects.count()
-    if have == opts["cases"] and not opts["fresh"]:
+    # data loaded before the cases had states (all received) is loaded again
+    shaped = Case.objects.filter(status="concluded").exists()
+    if have == opts["cases"] and shaped and not opts["fresh"]:
         print(f"== reusing {have} cases", flush=True)
         return
     version = ItemVersion.objects.get(item__code="mzj-002", number=1)

@@ -12,13 +12,18 @@ SERVER = "postgres://postgres@127.0.0.1:5432"
 
 
 def bench_options(argv: list[str], defaults: dict) -> dict:
-    """`key=value` and bare `flag` arguments over `defaults`; an unknown key stops the run."""
+    """`key=value` and bare `flag` arguments over `defaults` (a value takes its default's
+    type: int, float or flag); an unknown key stops the run."""
     opts = dict(defaults)
     for arg in argv:
         key, _, value = arg.lstrip("-").partition("=")
         if key not in opts:
             raise SystemExit(f"unknown option {arg!r}; options: {', '.join(opts)}")
-        opts[key] = int(value) if isinstance(opts[key], int) and value else True
+        default = opts[key]
+        if isinstance(default, bool) or not value:  # a flag; `flag=0` turns it off
+            opts[key] = value.lower() not in ("0", "false", "no")
+        else:
+            opts[key] = type(default)(value)  # int or float, as the default is
     return opts
 
 

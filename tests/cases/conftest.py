@@ -7,9 +7,11 @@ def halls(tree):
     """Tree, departments, the calendar from chinese-calendar, the sample catalogue."""
     from county.catalogue.sample import catalogue_load_sample
     from county.workdays.services import calendar_seed_from_library
+    from tests.cases.factories import catalogue_backdate
 
     calendar_seed_from_library()
     catalogue_load_sample()
+    catalogue_backdate()
     return tree
 
 

@@ -73,3 +73,13 @@ def case_make(
 
         return case_forward(case=case, by=by, at=when)
     raise ValueError(state)
+
+
+def catalogue_backdate(days: int = 400) -> None:
+    """The catalogue as if published and delegated `days` ago: tests back-date cases, and no
+    case may be filed before its item version and its delegation existed."""
+    from county.catalogue.models import Delegation, ItemVersion
+
+    long_ago = timezone.now() - timedelta(days=days)
+    ItemVersion.objects.update(created_at=long_ago)
+    Delegation.objects.update(granted_at=long_ago)

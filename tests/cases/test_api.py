@@ -194,3 +194,22 @@ def test_list_rows_match_the_declared_fields_in_every_state(township):
     # and the API list returns exactly those rows
     listed = api.get(url("case-list")).json()["results"]
     assert listed == [CaseSerializer(case).data for case in rows]
+
+
+def test_list_count_is_bounded_ahead_of_the_page(township, monkeypatch):
+    # given five cases and a count that stops two rows past the page's offset
+    from sites.cases import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_AHEAD", 2)
+    api, user = client_for(township)
+    for _ in range(5):
+        case_make(by=user, state="accepted")
+    # when the first page of two is asked for
+    first = api.get(url("case-list"), {"limit": 2}).json()
+    # then the count is a lower bound, marked so, and the next page is offered
+    assert (first["count"], first["count_capped"], len(first["results"])) == (3, True, 2)
+    assert first["next"]
+    # and from offset 3 the rest is counted exactly
+    rest = api.get(url("case-list"), {"limit": 2, "offset": 3}).json()
+    assert (rest["count"], rest["count_capped"], len(rest["results"])) == (5, False, 2)
+    assert rest["next"] is None

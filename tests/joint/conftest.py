@@ -42,8 +42,11 @@ def joint_item_create():
 @pytest.fixture
 def joint(halls, settings):
     """The county node with the joint item published."""
+    from tests.cases.factories import catalogue_backdate
+
     settings.HALL_SITE = "county"
     joint_item_create()
+    catalogue_backdate()
     return halls
 
 

@@ -139,6 +139,7 @@ ACTIONS: dict[tuple[str, str], Row] = {
     ("POST", "case-hand-back"): Row("hand_back_case", target="case", state="forwarded"),
     ("GET", "part-list"): Row("staff"),
     ("GET", "part-stalled"): Row("supervise"),
+    ("GET", "queue-statistics"): Row("view_site", target="here"),
 }
 # Targets that only a joint case has: every profile, site and anonymous caller is tried in
 # the joint approvals' matrix (tests/joint/test_api.py), on a real joint case and its parts.

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from county.catalogue.materials import MaterialsField
 from county.catalogue.models import Delegation, HandlingType, Item, ItemKind, ItemVersion
 from county.catalogue.services import (
     VERSION_FIELDS,
@@ -58,11 +57,7 @@ class ItemForm(forms.ModelForm):
     procedure = forms.CharField(
         label="办事程序", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    materials = forms.JSONField(
-        label="申报材料",
-        initial=list,
-        help_text='例：[{"name": "申请人身份证", "deferrable": false, "defer_days": 0}]',
-    )
+    materials = MaterialsField(label="申报材料", initial=list)
     co_departments = forms.ModelMultipleChoiceField(
         label="联办部门", queryset=Department.objects.all(), required=False
     )
@@ -84,7 +79,7 @@ class ItemForm(forms.ModelForm):
             for name in self.version_fields():
                 self.initial[name] = getattr(latest, name)
             self.initial["co_departments"] = list(latest.co_departments.all())
-            self.initial["materials"] = json.loads(json.dumps(latest.materials))
+            self.initial["materials"] = [dict(m) for m in latest.materials]
 
     def clean(self):
         data = super().clean()

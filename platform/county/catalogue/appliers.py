@@ -60,6 +60,17 @@ RELEASE_SCHEMA = Obj(
         ),
         "calendar": List(required=False),
         "keys": Obj({}, required=False, empty=True),  # {site: [{kid, public_key, until}]}
+        "rules": List(
+            Obj(
+                {
+                    "key": Str(max_length=60, blank=False),
+                    "scope": Str(max_length=60),
+                    "revision": Int(min=1),
+                    "value": Obj({}, empty=True),
+                }
+            ),
+            required=False,
+        ),
     }
 )
 RESEND_SCHEMA = Obj({"since": Int()})

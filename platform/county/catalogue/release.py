@@ -31,6 +31,7 @@ from django.utils import timezone
 from county.catalogue.carried import version_data, version_values
 from county.catalogue.models import Delegation, Item, ItemVersion
 from county.hallkeys.selectors import hall_keys_distributed
+from county.rules.carried import rules_apply, rules_payload
 from county.workdays.models import CalendarDay, CalendarYear
 from sites.registry.models import Department, Site, Tier
 from sites.registry.tree import load_tree
@@ -145,6 +146,7 @@ def release_payload(*, site: str, base: int, upto: CatalogueRelease) -> dict:
             }
             for d in Delegation.objects.filter(site__code=site).select_related("item")
         ],
+        "rules": rules_payload(),
     }
     if base_row is None or base_row.calendar_fingerprint != upto.calendar_fingerprint:
         payload["calendar"] = [
@@ -230,6 +232,8 @@ def catalogue_apply(*, payload: dict) -> bool:
     _apply_delegations(payload["delegations"])
     if "calendar" in payload:
         _apply_calendar(payload["calendar"])
+    if "rules" in payload:  # releases cut before rules existed carry none
+        rules_apply(payload["rules"])
     if "keys" in payload:
         from county.hallkeys.services import hall_keys_apply
 

@@ -12,6 +12,7 @@ from county.graph.catalogue_types import ItemType, SiteType
 from county.graph.citizen import CitizenQuery
 from county.graph.joint_types import JointQuery
 from county.graph.loaders import sites_by_id
+from county.supervision.graph import SupervisionQuery
 
 
 def items_queryset():
@@ -56,7 +57,9 @@ class CatalogueQuery(graphene.ObjectType):
         return items_queryset().filter(code=code).first()
 
 
-class Query(CitizenQuery, CasesQuery, CatalogueQuery, JointQuery, graphene.ObjectType):
+class Query(
+    CitizenQuery, CasesQuery, CatalogueQuery, JointQuery, SupervisionQuery, graphene.ObjectType
+):
     node = graphene.relay.Node.Field()
 
 

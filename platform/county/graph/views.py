@@ -1,4 +1,4 @@
-"""The GraphQL endpoint: limits applied, GraphiQL only in development, errors never 500.
+"""The GraphQL endpoint: limits applied, GraphiQL served by the hall, Chinese errors, never 500.
 
 Parsing and validating a document costs as much as executing a small one, and clients send
 the same few documents again and again: the validated document is kept per query text.
@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError, execute, parse, validate
 
+from county.graph.errors import error_format, message_chinese
 from county.graph.limits import validation_rules
 from county.graph.schema import schema
 
@@ -32,9 +33,15 @@ def query_checked(query: str):
 
 
 class HallGraphQLView(GraphQLView):
+    # GraphiQL from the hall's own static files (deploy/static/deploy/vendor/graphiql): halls
+    # run on intranets; graphene-django's template would load React and GraphiQL from a CDN.
+    graphiql_template = "county/graphiql.html"
+    format_error = staticmethod(error_format)
+
     def __init__(self, **kwargs):
         kwargs.setdefault("schema", schema)
-        kwargs.setdefault("graphiql", settings.DEBUG)
+        # On unless a hall's settings say HALL_GRAPHIQL = False (read-only; cases need a login).
+        kwargs.setdefault("graphiql", getattr(settings, "HALL_GRAPHIQL", True))
         kwargs.setdefault("validation_rules", RULES)
         super().__init__(**kwargs)
 
@@ -44,7 +51,7 @@ class HallGraphQLView(GraphQLView):
         if not query:
             if show_graphiql:
                 return None
-            raise HttpError(HttpResponseBadRequest("Must provide query string."))
+            raise HttpError(HttpResponseBadRequest(message_chinese("Must provide query string.")))
         if len(query) > MAX_QUERY_CHARS:
             return ExecutionResult(
                 errors=[GraphQLError(f"查询过长(上限 {MAX_QUERY_CHARS} 字符)。")]

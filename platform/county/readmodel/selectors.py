@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Value
+from django.db.models import (
+    Avg,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import NullIf
 
 from county.readmodel.models import CaseFact, CaseRecord
@@ -108,3 +119,28 @@ def _period(qs: QuerySet, field: str, since: date | None, until: date | None) ->
 
 def _round(value) -> float | None:
     return round(value, 4) if value is not None else None
+
+
+FOLLOW_MAX = 100
+
+
+def records_followed(*, site: str, numbers: list[str]) -> list[dict]:
+    """Where the cases filed at `site` are now (one query; no personal data): for the
+    village agent's list of cases filed for villagers."""
+    last_at = CaseFact.objects.filter(number=OuterRef("number"), seq=OuterRef("last_seq"))
+    return list(
+        CaseRecord.objects.filter(origin_site=site, number__in=numbers[:FOLLOW_MAX])
+        .annotate(last_at=Subquery(last_at.values("at")[:1]))
+        .values(
+            "number",
+            "last_seq",
+            "status",
+            "outcome",
+            "owner_site",
+            "decided_site",
+            "clock_state",
+            "deadline",
+            "concluded_at",
+            "last_at",
+        )
+    )

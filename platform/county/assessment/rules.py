@@ -1,0 +1,112 @@
+"""The assessment rules (county data, docs/decisions/0013 and 0015) with the seeds' values.
+
+Points are signed: a deduction is negative. Where the seeds give no figure, the default is
+ours and the label says 文件未规定 so the county knows to set it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from county.rules.registry import rule_register
+
+ADDITIONS = ("promised_to_instant", "limit_compressed", "written_thanks", "red_flag_staff_bonus")
+
+
+POINTS_LABELS = {
+    "base": "基础分",
+    "dissatisfied": "申请人不满意(差评)每件",
+    "complaint_upheld": "投诉经查证属实每次",
+    "complaint_overdue_day": "投诉逾期未办结答复每工作日",
+    "item_not_in_hall": "事项未进驻大厅每项",
+    "promised_to_instant": "承诺件改为即办件每项",
+    "limit_compressed": "主动压缩承诺时限每项",
+    "written_thanks": "受到书面感谢每件",
+    "unattended": "上班时间窗口无人值守每次",
+    "untidy": "窗口办公区不整洁每次",
+    "late_or_absent": "迟到、早退、离岗每次",
+    "misconduct": "串岗聊天、吃东西等每次",
+    "case_overdue": "办件超时每件(文件未规定，参照工作任务不落实)",
+    "deemed_consent": "联办逾期默认同意每次(联办效率低下)",
+    "supervision_unanswered": "督办未按要求回复每次",
+    "red_flag_staff_bonus": "获流动红旗窗口工作人员每人加分",
+}
+
+
+def _points_check(value: dict) -> None:
+    """Deductions are negative (or zero), additions positive: a sign typed wrong would turn
+    a complaint into a reward."""
+    for name, points in value.items():
+        if name == "base":
+            if points <= 0:
+                raise ValidationError("基础分必须大于0")
+        elif name in ADDITIONS and points < 0:
+            raise ValidationError(f"{POINTS_LABELS[name]}为加分项，不能为负数")
+        elif name not in ADDITIONS and points > 0:
+            raise ValidationError(f"{POINTS_LABELS[name]}为扣分项，请填负数或0")
+
+
+def _awards_check(value: dict) -> None:
+    for name in ("excellent_window_share", "excellent_staff_share"):
+        if not 0 <= value[name] <= 1:
+            raise ValidationError("优秀比例应在0到1之间(如0.1表示10%)")
+    if value["qualified_min_score"] > value["advanced_min_score"]:
+        raise ValidationError("合格最低得分不能高于先进最低得分")
+    if min(value["red_flags"], value["excellent_windows"], value["quality_windows_max"]) < 0:
+        raise ValidationError("名额不能为负数")
+
+
+POINTS = rule_register(
+    key="assessment.points",
+    label="窗口考核计分标准",
+    default={
+        "base": 100,
+        "dissatisfied": -2,
+        "complaint_upheld": -10,
+        "complaint_overdue_day": -4,
+        "item_not_in_hall": -5,
+        "promised_to_instant": 5,
+        "limit_compressed": 5,
+        "written_thanks": 2,
+        "unattended": -5,
+        "untidy": -5,
+        "late_or_absent": -2,
+        "misconduct": -2,
+        "case_overdue": -5,
+        "deemed_consent": -5,
+        "supervision_unanswered": -5,
+        "red_flag_staff_bonus": 2,
+    },
+    labels=POINTS_LABELS,
+    source="seed 000 第十三、十七、十八、二十、二十一、二十四条；seed 002；seed 004 二(4)(72)",
+    check=_points_check,
+)
+
+AWARDS = rule_register(
+    key="assessment.awards",
+    label="考核评比名额与等次",
+    default={
+        "red_flags": 1,
+        "excellent_windows": 2,
+        "quality_windows_max": 5,
+        "quality_min_score": 100,
+        "excellent_window_share": 0.10,
+        "excellent_staff_share": 0.15,
+        "advanced_min_score": 95,
+        "qualified_min_score": 80,
+        "upheld_complaints_sent_back": 2,
+    },
+    labels={
+        "red_flags": "季度流动红旗(红旗窗口)名额",
+        "excellent_windows": "季度优秀窗口名额",
+        "quality_windows_max": "每月优质服务窗口最多",
+        "quality_min_score": "优质服务窗口最低月得分(文件未规定)",
+        "excellent_window_share": "年度优秀窗口比例上限",
+        "excellent_staff_share": "年度优秀工作人员比例上限",
+        "advanced_min_score": "年度先进最低得分(文件未规定)",
+        "qualified_min_score": "年度合格最低得分(文件未规定)",
+        "upheld_complaints_sent_back": "一年内投诉属实次数达此数退回原单位",
+    },
+    source="seed 002 三、四、五；seed 004 二；seed 000 第二十五、二十六条",
+    check=_awards_check,
+)

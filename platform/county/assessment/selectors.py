@@ -1,0 +1,216 @@
+"""Reads of the assessment: scores per period, rankings, awards and annual grades.
+
+Score of a window or a staff member for a period = the rule's base + the sum of the point
+entries dated in the period (a reversal cancels its entry in the same period). A window's
+score counts every entry naming the window except those meant for staff only (the red-flag
+bonus); a staff member's counts the entries naming them.
+
+Ranking and ties (the written rule, also in docs/decisions/0015):
+ 1. the higher score ranks first;
+ 2. on equal score, the fewer points deducted (the sum of negative entries) ranks first —
+    the same score reached with fewer lapses is the better record;
+ 3. on equal score and deductions, the fewer upheld complaints ranks first;
+ 4. still equal: they share the rank (competition ranking 1, 2, 2, 4) and are listed by
+    site code and window number (or name), which decides nothing.
+An award or grade with N places goes to every group of equals that fits wholly within the N
+places; a group that straddles the boundary gets none of them (a quota is a ceiling, never
+exceeded). So the single 流动红旗 goes only to a sole first; two equal firsts both get
+优秀窗口 if they fit in the places of the red flag and the 优秀窗口 together.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q, Sum
+
+from county.assessment.models import AssessedStaff, AssessedWindow, PointEntry
+from county.assessment.rules import AWARDS, POINTS
+from county.rules.selectors import rule_value
+
+STAFF_ONLY_RULES = ("red_flag_staff_bonus",)
+GRADES = ("优秀", "先进", "合格", "不合格")
+
+
+@dataclass
+class Standing:
+    subject: object  # AssessedWindow or AssessedStaff
+    score: int
+    deducted: int  # points lost, as a positive number
+    added: int
+    upheld: int  # upheld complaints in the period
+    rank: int = 0
+    award: str = ""
+    grade: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple:
+        return (-self.score, self.deducted, self.upheld)
+
+    @property
+    def label(self) -> str:
+        return str(self.subject)
+
+
+def month_range(year: int, month: int) -> tuple[date, date]:
+    end = date(year + (month == 12), month % 12 + 1, 1)
+    return date(year, month, 1), end
+
+
+def quarter_range(year: int, quarter: int) -> tuple[date, date]:
+    start = date(year, 3 * quarter - 2, 1)
+    end = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
+    return start, end
+
+
+def year_range(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year + 1, 1, 1)
+
+
+def _sums(entries, group: str) -> dict[int, dict]:
+    rows = entries.values(group).annotate(
+        total=Sum("points"),
+        lost=Sum("points", filter=Q(points__lt=0)),
+        gained=Sum("points", filter=Q(points__gt=0)),
+        upheld=Count(
+            "id",
+            filter=Q(rule="complaint_upheld", reversed_by__isnull=True, source_type="complaint"),
+        ),
+    )
+    return {r[group]: r for r in rows}
+
+
+def _rank(rows: list[Standing]) -> list[Standing]:
+    def order(s: Standing):
+        sub = s.subject
+        return (*s.key, getattr(sub, "site_code", ""), getattr(sub, "number", ""), sub.pk)
+
+    rows.sort(key=order)
+    for i, row in enumerate(rows):
+        same = i and rows[i - 1].key == row.key
+        row.rank = rows[i - 1].rank if same else i + 1
+    return rows
+
+
+def window_standings(*, start: date, end: date) -> list[Standing]:
+    """Every known window's score over [start, end), ranked (the written tie rule)."""
+    base = int(rule_value(POINTS.key)["base"])
+    entries = PointEntry.objects.filter(occurred_on__gte=start, occurred_on__lt=end).exclude(
+        rule__in=STAFF_ONLY_RULES
+    )
+    sums = _sums(entries, "window_id")
+    rows = []
+    for w in AssessedWindow.objects.all():
+        s = sums.get(w.pk, {})
+        rows.append(_standing(w, base, s))
+    return _rank(rows)
+
+
+def staff_standings(*, start: date, end: date) -> list[Standing]:
+    base = int(rule_value(POINTS.key)["base"])
+    entries = PointEntry.objects.filter(
+        occurred_on__gte=start, occurred_on__lt=end, staff__isnull=False
+    )
+    sums = _sums(entries, "staff_id")
+    rows = [
+        _standing(p, base, sums.get(p.pk, {}))
+        for p in AssessedStaff.objects.select_related("window")
+    ]
+    return _rank(rows)
+
+
+def _standing(subject, base: int, s: dict) -> Standing:
+    return Standing(
+        subject=subject,
+        score=base + (s.get("total") or 0),
+        deducted=-(s.get("lost") or 0),
+        added=s.get("gained") or 0,
+        upheld=s.get("upheld") or 0,
+    )
+
+
+def places(rows: list[Standing], n: int, *, start_rank: int = 1) -> list[Standing]:
+    """The rows whose group of equals fits wholly within places start_rank..n."""
+    size: dict[int, int] = {}
+    for r in rows:
+        size[r.rank] = size.get(r.rank, 0) + 1
+    return [r for r in rows if r.rank >= start_rank and r.rank + size[r.rank] - 1 <= n]
+
+
+def quarter_awards(*, year: int, quarter: int) -> list[Standing]:
+    """流动红旗 (红旗窗口) to the first, 优秀窗口 to the second and third (seed 002)."""
+    rule = rule_value(AWARDS.key)
+    rows = window_standings(
+        start=quarter_range(year, quarter)[0], end=quarter_range(year, quarter)[1]
+    )
+    flags = int(rule["red_flags"])
+    for r in places(rows, flags):
+        r.award = "流动红旗"
+    for r in places(rows, flags + int(rule["excellent_windows"])):
+        r.award = r.award or "优秀窗口"
+    return rows
+
+
+def month_quality_windows(*, year: int, month: int) -> list[Standing]:
+    """At most N 优质服务窗口 a month (seed 004), from the top, with the minimum score."""
+    rule = rule_value(AWARDS.key)
+    rows = window_standings(start=month_range(year, month)[0], end=month_range(year, month)[1])
+    eligible = [r for r in rows if r.score >= int(rule["quality_min_score"])]
+    for r in places(eligible, int(rule["quality_windows_max"])):
+        r.award = "优质服务窗口"
+    return rows
+
+
+def excellent_quota(count: int, share: float) -> int:
+    """At most `share` of `count`, rounded down (10% of 28 windows is 2)."""
+    return math.floor(count * share + 1e-9)
+
+
+def _grade(rows: list[Standing], share: float, rule: dict) -> list[Standing]:
+    quota = excellent_quota(len(rows), share)
+    eligible = [r for r in rows if r.score >= int(rule["advanced_min_score"]) and not r.notes]
+    # ranks among the eligible only: an ineligible subject takes no place
+    _rank(eligible)
+    best = {id(r) for r in places(eligible, quota)}
+    for r in rows:
+        if id(r) in best:
+            r.grade = "优秀"
+        elif r.notes:
+            r.grade = "不合格"
+        elif r.score >= int(rule["advanced_min_score"]):
+            r.grade = "先进"
+        elif r.score >= int(rule["qualified_min_score"]):
+            r.grade = "合格"
+        else:
+            r.grade = "不合格"
+    _rank(rows)
+    return rows
+
+
+def annual_window_grades(*, year: int) -> list[Standing]:
+    rule = rule_value(AWARDS.key)
+    rows = window_standings(start=year_range(year)[0], end=year_range(year)[1])
+    return _grade(rows, float(rule["excellent_window_share"]), rule)
+
+
+def annual_staff_grades(*, year: int) -> list[Standing]:
+    """Staff: ≤ 15% 优秀; two upheld complaints in the year: 不合格 and sent back."""
+    rule = rule_value(AWARDS.key)
+    rows = staff_standings(start=year_range(year)[0], end=year_range(year)[1])
+    limit = int(rule["upheld_complaints_sent_back"])
+    for r in rows:
+        if r.upheld >= limit or r.subject.sent_back:
+            r.notes.append(f"一年内投诉属实{r.upheld}次，退回原单位")
+    return _grade(rows, float(rule["excellent_staff_share"]), rule)
+
+
+def window_ledger(*, window: AssessedWindow, start: date, end: date):
+    """The entries behind a window's score, each with its source."""
+    return (
+        PointEntry.objects.filter(window=window, occurred_on__gte=start, occurred_on__lt=end)
+        .select_related("staff")
+        .order_by("occurred_on", "id")
+    )

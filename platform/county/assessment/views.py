@@ -1,0 +1,242 @@
+"""窗口考核 pages at the county: rankings and awards (export to Excel), a window's points
+with their sources, and the hall office's daily inspections and point entries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from county.assessment import selectors as s
+from county.assessment.models import AssessedStaff, AssessedWindow, Award, AwardKind, Inspection
+from county.assessment.rules import POINTS
+from county.assessment.services import (
+    COUNTY_ENTRIES,
+    INSPECTION_FINDINGS,
+    awards_publish,
+    county_entry_record,
+    inspection_record,
+    points_source_label,
+    windows_sync_local,
+)
+from permissions.feedback import (
+    may_handle_feedback,
+    may_view_rankings,
+    may_view_window,
+    require,
+)
+
+HEADER = ["名次", "窗口", "部门", "得分", "扣分", "加分", "评比结果"]
+
+
+def _period(request) -> tuple[int, int]:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+        month = int(request.GET.get("month") or today.month)
+    except ValueError:
+        year, month = today.year, today.month
+    year = min(max(year, 2000), 2100)
+    month = min(max(month, 1), 12)
+    return year, month
+
+
+def _tables(year: int, month: int) -> dict:
+    quarter = (month - 1) // 3 + 1
+    return {
+        "year": year,
+        "month": month,
+        "quarter": quarter,
+        "monthly": s.month_quality_windows(year=year, month=month),
+        "staff_monthly": s.staff_standings(
+            start=s.month_range(year, month)[0], end=s.month_range(year, month)[1]
+        ),
+        "quarterly": s.quarter_awards(year=year, quarter=quarter),
+        "window_grades": s.annual_window_grades(year=year),
+        "staff_grades": s.annual_staff_grades(year=year),
+    }
+
+
+@login_required
+def ranking_page(request):
+    require(may_view_rankings(user=request.user))
+    if not AssessedWindow.objects.exists():
+        windows_sync_local()  # the county hall's own windows, before any point arrives
+    year, month = _period(request)
+    context = _tables(year, month)
+    context["may_handle"] = may_handle_feedback(user=request.user)
+    context["published"] = Award.objects.filter(
+        period__in=[f"{year}-{month:02d}", f"{year}-Q{context['quarter']}", str(year)]
+    ).select_related("window", "staff")
+    awards = s.rule_value(s.AWARDS.key)
+    context["window_quota"] = s.excellent_quota(
+        len(context["window_grades"]), float(awards["excellent_window_share"])
+    )
+    context["staff_quota"] = s.excellent_quota(
+        len(context["staff_grades"]), float(awards["excellent_staff_share"])
+    )
+    return render(request, "assessment/ranking.html", context)
+
+
+def _rows(rows, attr: str = "award") -> list[list]:
+    out = []
+    for r in rows:
+        sub = r.subject
+        dept = getattr(sub, "department_name", "") or getattr(
+            getattr(sub, "window", None), "department_name", ""
+        )
+        out.append([r.rank, str(sub), dept, r.score, r.deducted, r.added, getattr(r, attr)])
+    return out
+
+
+@login_required
+def ranking_export(request):
+    require(may_view_rankings(user=request.user))
+    from county.assessment.export import rankings_workbook
+
+    year, month = _period(request)
+    t = _tables(year, month)
+    body = rankings_workbook(
+        title=f"{year}年{month}月窗口考核",
+        sheets=[
+            (f"{month}月排名", HEADER, _rows(t["monthly"])),
+            (f"第{t['quarter']}季度评比", HEADER, _rows(t["quarterly"])),
+            (f"{year}年窗口等次", [*HEADER[:-1], "等次"], _rows(t["window_grades"], "grade")),
+            (f"{year}年人员等次", [*HEADER[:-1], "等次"], _rows(t["staff_grades"], "grade")),
+        ],
+    )
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="kaohe-{year}-{month:02d}.xlsx"'
+    return response
+
+
+@login_required
+def window_page(request, pk: int):
+    window = get_object_or_404(AssessedWindow, pk=pk)
+    require(may_view_window(user=request.user, site_code=window.site_code, number=window.number))
+    year, month = _period(request)
+    start, end = s.month_range(year, month)
+    entries = list(s.window_ledger(window=window, start=start, end=end))
+    labels = POINTS.labels
+    for e in entries:
+        e.rule_label = labels.get(e.rule, e.rule)
+        e.source_label = points_source_label(e.source_type)
+    base = s.rule_value(POINTS.key)["base"]
+    from sites.feedback.models import BAD_LEVELS, Rating
+
+    appealable = Rating.objects.filter(
+        window_site=window.site_code,
+        window_number=window.number,
+        level__in=BAD_LEVELS,
+        given_at__date__gte=start,
+        given_at__date__lt=end,
+    )
+    counted = [e for e in entries if e.rule not in s.STAFF_ONLY_RULES]
+    return render(
+        request,
+        "assessment/window.html",
+        {
+            "window": window,
+            "entries": entries,
+            "year": year,
+            "month": month,
+            "base": base,
+            "score": base + sum(e.points for e in counted),
+            "ratings": appealable,
+            "error": request.session.pop("feedback_error", None),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_page(request):
+    """日检查 and the county's entries (承诺改即办, 压缩时限, 书面感谢, 事项未进驻)."""
+    require(may_handle_feedback(user=request.user))
+    error = None
+    if request.method == "POST":
+        window = get_object_or_404(AssessedWindow, pk=request.POST.get("window") or 0)
+        staff_id = request.POST.get("staff") or None
+        staff = get_object_or_404(AssessedStaff, pk=staff_id) if staff_id else None
+        who = getattr(getattr(request.user, "staff", None), "name", "") or request.user.username
+        try:
+            if request.POST.get("kind") == "inspection":
+                inspection_record(
+                    window=window,
+                    staff=staff,
+                    finding=request.POST.get("rule", ""),
+                    inspector=who,
+                    note=request.POST.get("note", ""),
+                )
+            else:
+                county_entry_record(
+                    window=window,
+                    staff=staff,
+                    rule=request.POST.get("rule", ""),
+                    evidence=request.POST.get("note", ""),
+                    by=who,
+                    on=timezone.localdate(),
+                )
+            return redirect("assessment:inspections")
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+    if not AssessedWindow.objects.exists():
+        windows_sync_local()
+    labels = POINTS.labels
+    return render(
+        request,
+        "assessment/inspections.html",
+        {
+            "error": error,
+            "windows": AssessedWindow.objects.all(),
+            "staff": AssessedStaff.objects.select_related("window"),
+            "findings": [(k, labels[k]) for k in INSPECTION_FINDINGS],
+            "entries": [(k, labels[k]) for k in COUNTY_ENTRIES],
+            "recent": Inspection.objects.select_related("window", "staff")[:30],
+            "labels": labels,
+            "today": date.today(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def awards_publish_view(request):
+    """The office publishes a period's results as computed (a record; reruns overwrite)."""
+    require(may_handle_feedback(user=request.user))
+    year, month = _period(request)
+    t = _tables(year, month)
+    who = getattr(getattr(request.user, "staff", None), "name", "") or request.user.username
+    today = timezone.localdate()
+    quarter = t["quarter"]
+    kind = request.POST.get("kind", "")
+    if kind == "quarter":
+        for award_kind, title in (
+            (AwardKind.RED_FLAG, "流动红旗"),
+            (AwardKind.EXCELLENT_WINDOW, "优秀窗口"),
+        ):
+            rows = [r for r in t["quarterly"] if r.award == title]
+            awards_publish(
+                rows=rows, kind=award_kind, period=f"{year}-Q{quarter}", by=who, on=today
+            )
+    elif kind == "month":
+        rows = [r for r in t["monthly"] if r.award]
+        awards_publish(
+            rows=rows, kind=AwardKind.QUALITY_WINDOW, period=f"{year}-{month:02d}", by=who, on=today
+        )
+    elif kind == "year":
+        awards_publish(
+            rows=t["window_grades"], kind=AwardKind.WINDOW_GRADE, period=str(year), by=who, on=today
+        )
+        awards_publish(
+            rows=t["staff_grades"], kind=AwardKind.STAFF_GRADE, period=str(year), by=who, on=today
+        )
+    return redirect(f"{reverse('assessment:ranking')}?year={year}&month={month}")

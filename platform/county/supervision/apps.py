@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    name = "county.supervision"
+    label = "supervision"
+    verbose_name = "电子监察与统计"
+
+    def ready(self) -> None:
+        from county.assessment.services import points_source_register
+        from county.supervision import (
+            receivers,
+            rules,  # noqa: F401  (registers the county rules)
+        )
+
+        points_source_register(receivers.ORDER_SOURCE, label="督办单")

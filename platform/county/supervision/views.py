@@ -1,0 +1,269 @@
+"""电子监察 pages: the county's dashboard, Excel exports, the monthly report per hall, the
+lights feed and 督办单 (issued at the county, answered at the hall holding the case).
+Thin views: permissions.supervision_access decides, selectors read, services write."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from county.readmodel.models import CaseRecord
+from county.supervision import selectors as sel
+from county.supervision.exports import COLUMNS, figures_workbook
+from county.supervision.models import AlertLevel, OrderState, SupervisionOrder
+from county.supervision.orders import order_answer, order_issue
+from permissions.access import DENIED_MESSAGE
+from permissions.supervision_access import (
+    access_supervision,
+    can_answer_order,
+    can_issue_order,
+    feed_codes,
+    hall_feed_codes,
+    supervised_codes,
+)
+from sites.registry.models import Site
+from sites.registry.selectors import site_current
+
+BY_CHOICES = [("site", "按站点"), ("department", "按部门(窗口)"), ("item", "按事项")]
+
+
+def _county_only() -> None:
+    if settings.HALL_TIER != "county":
+        raise Http404("电子监察统计只在县政务服务中心。")
+
+
+def _scope(request):
+    """The site asked for (default: the widest the user supervises), its subtree, the period."""
+    code = request.GET.get("site") or "county"
+    site = access_supervision(user=request.user, code=code)
+    try:
+        period = sel.period_parse(
+            kind=request.GET.get("kind"),
+            value=request.GET.get("period"),
+            today=timezone.localdate(),
+        )
+    except ValueError as exc:
+        raise Http404(str(exc)) from None
+    return site, sel.subtree_codes(code=site.code), period
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [m for msgs in exc.message_dict.values() for m in msgs]
+    return exc.messages
+
+
+@login_required
+def dashboard(request):
+    _county_only()
+    site, codes, period = _scope(request)
+    by = request.GET.get("by") if request.GET.get("by") in dict(BY_CHOICES) else "site"
+    total, rows = sel.figures_with_total(period=period, sites=codes, by=by)
+    names = sel.names_for(by)
+    for row in rows:
+        row["name"] = names.get(row["key"], row["key"])
+    context = {
+        "site": site,
+        "period": period,
+        "kind": period.kind,
+        "kinds": sel.PERIOD_KINDS,
+        "by": by,
+        "by_choices": BY_CHOICES,
+        "total": total,
+        "rows": rows,
+        "columns": COLUMNS,
+        "trend": sel.trend(sites=codes, until=period.end, months=12),
+        "reds": list(sel.alert_list(sites=codes, level=AlertLevel.OVERDUE)[:20]),
+        "yellow_count": sel.alert_list(sites=codes, level=AlertLevel.WARNING).count(),
+        "sites": Site.objects.filter(path__startswith=site.path).order_by("path"),
+        "period_value": _period_value(period),
+        "may_issue": can_issue_order(user=request.user),
+        "site_names": dict(Site.objects.values_list("code", "name")),
+        "dept_names": sel.names_for("department"),
+    }
+    return render(request, "supervision/dashboard.html", context)
+
+
+def _period_value(period) -> str:
+    s = period.start
+    return {
+        "day": s.isoformat(),
+        "month": f"{s:%Y-%m}",
+        "quarter": f"{s.year}-Q{(s.month - 1) // 3 + 1}",
+        "year": str(s.year),
+    }.get(period.kind, "")
+
+
+@login_required
+def export(request):
+    _county_only()
+    site, codes, period = _scope(request)
+    by = request.GET.get("by") if request.GET.get("by") in sel.GROUPS else "site"
+    total, rows = sel.figures_with_total(period=period, sites=codes, by=by)
+    title = f"{site.name}(含下级) {period.label} 办件统计"
+    body = figures_workbook(title=title, by=by, rows=rows, total=total, names=sel.names_for(by))
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"supervision-{site.code}-{_period_value(period)}-{by}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def report(request, code: str, month: str):
+    """月报: one hall's month on an A4 page (the hall itself, by department = window)."""
+    _county_only()
+    site = access_supervision(user=request.user, code=code)
+    try:
+        period = sel.period_parse(kind="month", value=month, today=timezone.localdate())
+    except ValueError as exc:
+        raise Http404(str(exc)) from None
+    rows = sel.figures(period=period, sites=[site.code], by="department")
+    names = sel.names_for("department")
+    for row in rows:
+        row["name"] = names.get(row["key"], row["key"] or "(未列部门)")
+        row["orders_overdue"] = sel.orders_overdue(
+            site=site.code, department=row["key"], period=period
+        )
+    late = CaseRecord.objects.filter(
+        was_overdue=True, deadline__gte=period.start, deadline__lte=period.end
+    ).filter(owner_site=site.code)[:50]
+    context = {
+        "site": site,
+        "period": period,
+        "total": sel.figures(period=period, sites=[site.code]),
+        "rows": rows,
+        "columns": COLUMNS,
+        "late": late,
+        "orders_overdue": sel.orders_overdue(site=site.code, department=None, period=period),
+        "printed_at": timezone.now(),
+    }
+    return render(request, "supervision/report.html", context)
+
+
+@login_required
+def alerts(request):
+    """预警: the county's lights across the halls supervised; a hall's own at the hall."""
+    codes = feed_codes(user=request.user, here=site_current())
+    level = request.GET.get("level") if request.GET.get("level") in AlertLevel.values else None
+    rows = list(sel.alert_list(sites=codes, level=level)[:100])
+    return render(
+        request,
+        "supervision/alerts.html",
+        {
+            "rows": rows,
+            "level": level,
+            "levels": AlertLevel.choices,
+            "site_names": dict(Site.objects.values_list("code", "name")),
+            "dept_names": sel.names_for("department"),
+            "may_issue": settings.HALL_TIER == "county" and can_issue_order(user=request.user),
+        },
+    )
+
+
+@login_required
+def orders(request):
+    """督办单: at the county those issued (supervised halls); at a hall those sent here."""
+    if settings.HALL_TIER == "county" and can_issue_order(user=request.user):
+        codes = supervised_codes(user=request.user)
+    else:
+        here = site_current()
+        codes = hall_feed_codes(user=request.user, here=here)
+        codes = [here.code] if codes else []
+    if codes == []:
+        raise PermissionDenied(DENIED_MESSAGE)
+    state = request.GET.get("state") if request.GET.get("state") in OrderState.values else None
+    rows = list(sel.order_list(sites=codes, state=state)[:100])
+    here = site_current()
+    for row in rows:
+        row.answerable = row.state == OrderState.OPEN and can_answer_order(
+            user=request.user, order=row, here=here
+        )
+    return render(
+        request,
+        "supervision/orders.html",
+        {
+            "rows": rows,
+            "state": state,
+            "states": OrderState.choices,
+            "today": timezone.localdate(),
+            "site_names": dict(Site.objects.values_list("code", "name")),
+            "dept_names": sel.names_for("department"),
+        },
+    )
+
+
+@login_required
+def order_new(request):
+    """督办: a county supervisor orders the window holding a case to decide it."""
+    _county_only()
+    if not can_issue_order(user=request.user):
+        raise PermissionDenied(DENIED_MESSAGE)
+    number = (request.POST.get("case") or request.GET.get("case") or "").strip()
+    codes = supervised_codes(user=request.user)
+    record = CaseRecord.objects.filter(number=number).first() if number else None
+    if record is not None and codes is not None and record.owner_site not in codes:
+        record = None  # not among the halls this supervisor watches: as if unknown
+    errors = []
+    if request.method == "POST":
+        try:
+            days = int(request.POST["days"]) if request.POST.get("days") else None
+        except ValueError:
+            days = 0
+        if record is None:
+            errors = [f"未找到办件 {number}。"]
+        else:
+            try:
+                order_issue(
+                    case_number=record.number,
+                    by=request.user,
+                    reason=request.POST.get("reason", ""),
+                    days=days,
+                )
+            except ValidationError as exc:
+                errors = _errors(exc)
+            else:
+                return redirect("supervision:orders")
+    return render(
+        request,
+        "supervision/order_new.html",
+        {
+            "record": record,
+            "number": number,
+            "errors": errors,
+            "post": request.POST,
+            "owner_name": Site.objects.filter(code=record.owner_site)
+            .values_list("name", flat=True)
+            .first()
+            if record
+            else "",
+        },
+    )
+
+
+@login_required
+@require_POST
+def order_reply(request, code: str):
+    """The window answers at the hall holding the case."""
+    here = site_current()
+    order = SupervisionOrder.objects.filter(code=code, site_code=here.code).first()
+    if order is None or not hall_feed_codes(user=request.user, here=here):
+        raise Http404("未找到。")
+    if not can_answer_order(user=request.user, order=order, here=here):
+        raise PermissionDenied(DENIED_MESSAGE)
+    try:
+        order_answer(order=order, by=request.user, answer=request.POST.get("answer", ""))
+    except ValidationError as exc:
+        return render(
+            request,
+            "supervision/orders.html",
+            {"rows": [order], "errors": _errors(exc), "site_names": {}, "dept_names": {}},
+            status=400,
+        )
+    return redirect("supervision:orders")

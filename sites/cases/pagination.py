@@ -1,0 +1,40 @@
+"""The case list's pages: limit/offset, with the count bounded.
+
+COUNT(*) over everything a user may see grows with the table: 300 ms for the county's
+million cases, paid on every page. Counting stops COUNT_AHEAD rows past the page's offset
+instead (10 ms), so a page costs the same at any size of the hall. The count is exact up to
+there; beyond, `count_capped` is true and `count` is a lower bound (offset + COUNT_AHEAD + 1),
+still enough for `next` to lead on. docs/decisions/0017-http-performance.md.
+"""
+
+from __future__ import annotations
+
+from rest_framework.pagination import LimitOffsetPagination
+
+COUNT_AHEAD = 10_000
+
+
+class CasePagination(LimitOffsetPagination):
+    def get_count(self, queryset) -> int:
+        bound = self.get_offset(self.request) + COUNT_AHEAD
+        counted = queryset.order_by()[: bound + 1].count()
+        self.capped = counted > bound
+        return counted
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.capped
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        out = super().get_paginated_response_schema(schema)
+        out["required"] = [*out["required"], "count_capped"]
+        out["properties"]["count"]["description"] = (
+            f"匹配的办件数；超过 offset + {COUNT_AHEAD} 时只计到 offset + {COUNT_AHEAD + 1}"
+            "(此时 count_capped 为 true)。"
+        )
+        out["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": "count 是否为下限(匹配的办件更多，未全部计数)。",
+        }
+        return out

@@ -1,0 +1,83 @@
+"""At the county: ratings and complaints from every hall (run in the inbox transaction;
+the inbox's unique (origin, id) and the unique case number make a rating count once)."""
+
+from __future__ import annotations
+
+from sites.feedback.outbound import ANSWER_TYPE, COMPLAINT_TYPE, RATING_TYPE
+from sync.api import DateTime, Obj, Reject, Str, applier, fanin
+
+_WHERE = {
+    "case_number": Str(max_length=64),
+    "window_site": Str(max_length=40),
+    "window_site_name": Str(max_length=100),
+    "window_number": Str(max_length=20),
+    "window_name": Str(max_length=100),
+    "department_code": Str(max_length=40),
+    "department_name": Str(max_length=100),
+    "staff_username": Str(max_length=100),
+    "staff_name": Str(max_length=50),
+}
+RATING = Obj(
+    _WHERE
+    | {
+        "item_name": Str(max_length=100),
+        "level": Str(max_length=20, blank=False),
+        "channel": Str(max_length=10, blank=False),
+        "comment": Str(max_length=300),
+        "given_at": DateTime(),
+        "given_site": Str(max_length=40, blank=False),
+    }
+)
+COMPLAINT = Obj(
+    _WHERE
+    | {
+        "number": Str(max_length=40, blank=False),
+        "content": Str(max_length=1000, blank=False),
+        "filed_at": DateTime(),
+        "filed_site": Str(max_length=40, blank=False),
+    }
+)
+
+
+@applier(RATING_TYPE, payload=RATING)
+def rating_received(envelope) -> None:
+    from sites.feedback.models import Level
+    from sites.feedback.services import rating_arrive
+
+    payload = envelope.payload
+    if payload["level"] not in Level.values or not payload["case_number"]:
+        raise Reject("评价内容不完整")
+    if payload["given_site"] != envelope.origin:
+        raise Reject("评价站点与消息来源不符")
+    rating_arrive(payload=payload, origin=envelope.origin)
+
+
+@applier(COMPLAINT_TYPE, payload=COMPLAINT)
+def complaint_received(envelope) -> None:
+    from sites.feedback.services import complaint_arrive
+
+    if envelope.payload["filed_site"] != envelope.origin:
+        raise Reject("投诉站点与消息来源不符")
+    complaint_arrive(payload=envelope.payload)
+
+
+ANSWER = Obj(
+    {
+        "kind": Str(max_length=10, blank=False),
+        "key": Str(max_length=64, blank=False),
+        "state": Str(max_length=12),
+        "reply": Str(max_length=1000),
+        "at": DateTime(),
+    }
+)
+
+
+@applier(ANSWER_TYPE, payload=ANSWER)
+def answer_received(envelope) -> None:
+    """At the hall where it was filed: the county's progress and reply, for the citizen."""
+    from sites.feedback.services import answer_apply
+
+    if envelope.origin != fanin():
+        raise Reject("只有县级中心答复评价和投诉")
+    if not answer_apply(payload=envelope.payload):
+        raise Reject("本站没有该评价或投诉")

@@ -1,0 +1,21 @@
+"""The daily feedback job at the county: overdue complaint days cost points, unrated cases
+default where the county rule says so. Beat polls hourly; each run records only what is new
+(the ledger's unique source), so polling more often than daily is harmless."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+BEAT_SCHEDULE = {
+    "feedback-daily": {"task": "feedback.daily", "schedule": 3600.0},
+}
+
+
+@shared_task(name="feedback.daily", ignore_result=True)
+def feedback_daily() -> dict:
+    if settings.HALL_TIER != "county":
+        return {}
+    from sites.feedback.services import complaints_overdue_charge, ratings_default
+
+    return {"overdue_days": complaints_overdue_charge(), "defaulted": ratings_default()}

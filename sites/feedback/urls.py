@@ -1,0 +1,9 @@
+from django.urls import path
+
+from sites.feedback import views
+
+app_name = "feedback"
+urlpatterns = [
+    path("", views.citizen_page, name="citizen"),
+    path("chuangkou/<str:number>/", views.window_device, name="device"),
+]

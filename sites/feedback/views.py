@@ -1,0 +1,95 @@
+"""好差评 and 投诉 pages: the citizen's (number + query code, no account, rate-limited, one
+error for unknown and wrong) and the window's rating device (a tablet at the counter)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from permissions.access import NOT_FOUND_MESSAGE, AccessNotFound
+from permissions.auth import client_address
+from permissions.citizen import NO_ANSWER, TOO_MANY, citizen_rate_limit
+from permissions.feedback import may_rate_at_window, require
+from permissions.ratelimit import RateLimited
+from sites.feedback import services
+from sites.feedback.models import Channel, Level
+from sites.feedback.selectors import citizen_case_facts, citizen_feedback
+
+THANKS = "感谢您的评价！"
+FILED = "投诉已受理登记，投诉编号 {number}。请凭办件编号和查询码查看处理答复。"
+
+
+@require_http_methods(["GET", "POST"])
+def citizen_page(request):
+    """评价与投诉: look up with number + code, then rate once and/or complain."""
+    context: dict = {"levels": Level.choices}
+    if request.method == "GET":
+        return render(request, "feedback/citizen.html", context)
+    number = request.POST.get("number", "").strip()
+    code = request.POST.get("query_code", "").strip()
+    context.update(number=number, code=code)
+    try:
+        citizen_rate_limit(address=client_address(request))
+    except RateLimited:
+        context["error"] = TOO_MANY
+        return render(request, "feedback/citizen.html", context, status=429)
+    facts = citizen_case_facts(number=number, query_code=code)
+    if facts is None:
+        context["error"] = NO_ANSWER
+        return render(request, "feedback/citizen.html", context)
+    action = request.POST.get("action", "")
+    concluded = facts.pop("concluded")
+    try:
+        if action == "rate":
+            if not concluded:
+                raise ValidationError(services.NOT_CONCLUDED)
+            services.rating_give(
+                facts=facts,
+                level=request.POST.get("level", ""),
+                channel=Channel.ONLINE,
+                comment=request.POST.get("comment", ""),
+            )
+            context["done"] = THANKS
+        elif action == "complain":
+            complaint_number = services.complaint_file(
+                facts=facts, content=request.POST.get("content", "")
+            )
+            context["done"] = FILED.format(number=complaint_number)
+    except ValidationError as exc:
+        context["error"] = "；".join(exc.messages)
+    context.update(
+        found=True,
+        item_name=facts["item_name"],
+        concluded=concluded,
+        **citizen_feedback(case_number=facts["case_number"]),
+    )
+    return render(request, "feedback/citizen.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def window_device(request, number: str):
+    """一次一评 at the counter: the clerk opens it for the case just served; the applicant taps."""
+    from sites.cases.models import Case
+
+    case = Case.objects.select_related("owner_site", "item_version").filter(number=number).first()
+    if case is None:
+        raise AccessNotFound(NOT_FOUND_MESSAGE)
+    require(may_rate_at_window(user=request.user, case=case))
+    context = {"case": case, "levels": Level.choices}
+    if request.method == "POST":
+        try:
+            if case.concluded_at is None:
+                raise ValidationError(services.NOT_CONCLUDED)
+            services.rating_give(
+                facts=services.case_facts(case),
+                level=request.POST.get("level", ""),
+                channel=Channel.WINDOW,
+                comment=request.POST.get("comment", ""),
+            )
+            context["done"] = THANKS
+        except ValidationError as exc:
+            context["error"] = "；".join(exc.messages)
+    return render(request, "feedback/device.html", context)

@@ -1,0 +1,92 @@
+"""网上申报 for citizens: the item's form with uploads, the receipt, the status query."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from county.catalogue.selectors import item_version_get
+from permissions.auth import client_address
+from permissions.citizen import NO_ANSWER, TOO_MANY, citizen_rate_limit
+from permissions.ratelimit import RateLimited
+from sites.cases.querycode import query_code_hash, query_code_matches
+from sites.online import services
+from sites.online.models import Application
+from sites.online.rules import uploads_for
+from sites.registry.selectors import site_current
+
+
+def _errors(exc: ValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        return {k: " ".join(v) for k, v in exc.message_dict.items()}
+    return {"general": " ".join(exc.messages)}
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request, code: str):
+    site = site_current()
+    version = item_version_get(code=code)
+    if version is None:
+        raise Http404
+    rule = uploads_for(site_code=site.code)
+    accept = ",".join(f".{t.strip()}" for t in str(rule["types"]).split(",") if t.strip())
+    context = {
+        "version": version,
+        "rule": rule,
+        "accept": accept,
+        "errors": {},
+        "values": request.POST,
+    }
+    if request.method == "POST":
+        limit = int(rule["max_files"]) * int(rule["max_file_mb"]) * 1024 * 1024 + 65536
+        if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
+            context["errors"] = {"files": "上传的文件总量过大。"}
+            return render(request, "online/apply.html", context, status=413)
+        uploads = [
+            (m["name"], f)
+            for i, m in enumerate(version.materials)
+            for f in request.FILES.getlist(f"file-{i}")
+        ]
+        try:
+            application, receipt_code = services.application_file(
+                site=site,
+                item_code=code,
+                applicant_name=request.POST.get("applicant_name", ""),
+                applicant_id_number=request.POST.get("applicant_id_number", ""),
+                applicant_phone=request.POST.get("applicant_phone", ""),
+                note=request.POST.get("note", ""),
+                uploads=uploads,
+            )
+        except ValidationError as exc:
+            context["errors"] = _errors(exc)
+            return render(request, "online/apply.html", context, status=400)
+        return render(
+            request, "online/receipt.html", {"application": application, "code": receipt_code}
+        )
+    return render(request, "online/apply.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def status(request):
+    """The citizen asks with the receipt's number and code: one answer for both failures."""
+    context: dict = {}
+    if request.method == "POST":
+        number = request.POST.get("number", "").strip()[:40]
+        code = request.POST.get("code", "").strip()[:16]
+        try:
+            citizen_rate_limit(address=client_address(request))
+        except RateLimited:
+            context["error"] = TOO_MANY
+            return render(request, "online/status.html", context, status=429)
+        found = Application.objects.filter(number=number, site=site_current()).first()
+        if found is None:
+            query_code_hash(number=number, code=code)  # the same work as a real check
+        elif query_code_matches(number=number, code=code, stored=found.code_hash):
+            context["application"] = found
+            if found.query_code_once:
+                context["query_code"] = services.application_status_seen(application=found)
+        if "application" not in context:
+            context["error"] = NO_ANSWER
+    return render(request, "online/status.html", context)

@@ -1,0 +1,203 @@
+"""The citizen's pages of the queue: booking (预约), the kiosk (取号、签到), the ticket, the
+hall's big screen (叫号显示). No account; the phone number is shown masked only."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from permissions.auth import client_address
+from permissions.ratelimit import RateLimited, rate_limit_hit
+from sites.cases.identity import mask_phone
+from sites.queueing import selectors, services
+from sites.queueing.days import hall_day
+from sites.queueing.models import Ticket, TicketStatus
+from sites.queueing.rules import hours_for
+from sites.registry.models import Department
+from sites.registry.selectors import site_current
+
+BOOKING_LIMIT = (20, 3600)  # bookings and cancellations per client address and hour
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return (
+        [m for ms in exc.message_dict.values() for m in ms]
+        if hasattr(exc, "error_dict")
+        else exc.messages
+    )
+
+
+def _departments(site):
+    return Department.objects.filter(windows__site=site).distinct().order_by("code")
+
+
+def _limited(request) -> bool:
+    try:
+        rate_limit_hit(
+            key=f"booking:{client_address(request) or 'unknown'}",
+            limit=BOOKING_LIMIT[0],
+            window_seconds=BOOKING_LIMIT[1],
+        )
+    except RateLimited:
+        return True
+    return False
+
+
+@require_http_methods(["GET", "POST"])
+def booking(request):
+    """预约: department, day, slot, phone number."""
+    site = site_current()
+    departments = list(_departments(site))
+    code = request.POST.get("department") or request.GET.get("department") or ""
+    department = next((d for d in departments if d.code == code), None)
+    context: dict = {"departments": departments, "department": department, "errors": []}
+    if department is not None:
+        days = selectors.booking_days(site=site, department=department)
+        try:
+            day = date.fromisoformat(request.GET.get("day") or "")
+        except ValueError:
+            day = days[0] if days else None
+        day = day if day in days else (days[0] if days else None)
+        context.update(days=days, day=day)
+        if day is not None:
+            context["slots"] = selectors.slots_for_day(site=site, department=department, day=day)
+    if request.method == "POST" and department is not None:
+        if _limited(request):
+            context["errors"] = ["操作过于频繁，请稍后再试。"]
+            return render(request, "queueing/booking.html", context, status=429)
+        try:
+            starts_at = datetime.fromisoformat(request.POST.get("slot") or "")
+            if timezone.is_naive(starts_at):
+                raise ValueError
+        except ValueError:
+            context["errors"] = ["请选择预约时段。"]
+            return render(request, "queueing/booking.html", context, status=400)
+        try:
+            appointment = services.appointment_book(
+                site=site,
+                department=department,
+                starts_at=starts_at,
+                phone=request.POST.get("phone", ""),
+                item_code=request.POST.get("item", ""),
+            )
+        except ValidationError as exc:
+            context["errors"] = _errors(exc)
+            return render(request, "queueing/booking.html", context, status=400)
+        return render(
+            request,
+            "queueing/booked.html",
+            {
+                "appointment": appointment,
+                "phone": mask_phone(appointment.phone),
+                "hours": hours_for(site_code=site.code, department_code=department.code),
+            },
+        )
+    return render(request, "queueing/booking.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def booking_cancel(request):
+    """取消预约 with the code and the phone number."""
+    context: dict = {"errors": []}
+    if request.method == "POST":
+        if _limited(request):
+            context["errors"] = ["操作过于频繁，请稍后再试。"]
+            return render(request, "queueing/cancel.html", context, status=429)
+        try:
+            cancelled = services.appointment_cancel(
+                site=site_current(),
+                code=request.POST.get("code", ""),
+                phone=request.POST.get("phone", ""),
+            )
+            context["cancelled"] = cancelled
+        except ValidationError as exc:
+            context["errors"] = _errors(exc)
+    return render(request, "queueing/cancel.html", context)
+
+
+@require_GET
+def kiosk(request):
+    """取号机: a large touch page; a department's button takes a number."""
+    site = site_current()
+    return render(
+        request,
+        "queueing/kiosk.html",
+        {"board": selectors.queue_board(site=site), "error": request.GET.get("e", "")},
+    )
+
+
+def _kiosk_ticket(request, site, make):
+    """Run `make()` for a ticket and show it, or the kiosk again with what went wrong."""
+    try:
+        ticket = make()
+    except ValidationError as exc:
+        context = {"board": selectors.queue_board(site=site), "errors": _errors(exc)}
+        return render(request, "queueing/kiosk.html", context, status=400)
+    return redirect("queueing:ticket", token=ticket.token)
+
+
+@require_POST
+def kiosk_take(request):
+    site = site_current()
+    department = get_object_or_404(_departments(site), code=request.POST.get("department", ""))
+    return _kiosk_ticket(
+        request, site, lambda: services.ticket_take(site=site, department=department)
+    )
+
+
+@require_POST
+def kiosk_check_in(request):
+    site = site_current()
+    code, phone = request.POST.get("code", ""), request.POST.get("phone", "")
+    return _kiosk_ticket(
+        request,
+        site,
+        lambda: services.appointment_check_in(site=site, code=code, phone=phone),
+    )
+
+
+@require_GET
+def ticket_page(request, token: str):
+    """The ticket (printable slip): number, how many ahead, the window once called, and
+    after service the rating link."""
+    ticket = (
+        Ticket.objects.select_related("department", "window")
+        .filter(token=token, site=site_current())
+        .first()
+    )
+    if ticket is None:
+        raise Http404
+    return render(
+        request,
+        "queueing/ticket.html",
+        {
+            "ticket": ticket,
+            "ahead": selectors.ticket_ahead(ticket),
+            "rating_url": selectors.rating_url(ticket),
+            "called": ticket.status == TicketStatus.CALLED,
+            # a number left waiting on an earlier day is never called: the day's queue ended
+            "expired": ticket.status == TicketStatus.WAITING
+            and ticket.day != hall_day(timezone.now()),
+        },
+    )
+
+
+@require_GET
+def display(request):
+    """叫号显示屏 for the hall's big screen: polls display_data and speaks new calls."""
+    return render(request, "queueing/display.html", {})
+
+
+@require_GET
+def display_data(request):
+    site = site_current()
+    board = [
+        {"name": row["department"].name, "waiting": row["waiting"]}
+        for row in selectors.queue_board(site=site)
+    ]
+    return JsonResponse({"calls": selectors.display_calls(site=site), "board": board})

@@ -1,0 +1,124 @@
+"""叫号 at the window and the hall's waiting statistics: thin views over sites.queueing.
+
+The window a clerk calls from is the one on their staff record, else the one chosen on the
+page (kept in the session); it must be a window of this hall.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from permissions.queue import can_call_tickets, can_view_queue_statistics
+from sites.queueing import selectors, services
+from sites.queueing.models import Ticket, TicketStatus
+from sites.registry.models import Department, Staff, Window
+from sites.registry.selectors import site_current
+
+SESSION_WINDOW = "queue_window_id"
+
+
+def _here_for_calling(request):
+    here = site_current()
+    if not can_call_tickets(user=request.user, site=here):
+        raise PermissionDenied("无权在本大厅叫号。")
+    return here
+
+
+def _window(request, here) -> Window | None:
+    staff = Staff.objects.filter(user=request.user).select_related("window").first()
+    if staff and staff.window and staff.window.site_id == here.id:
+        return staff.window
+    chosen = request.session.get(SESSION_WINDOW)
+    return Window.objects.filter(pk=chosen, site=here).select_related("department").first()
+
+
+@login_required
+def calling(request):
+    here = _here_for_calling(request)
+    window = _window(request, here)
+    context = {
+        "window": window,
+        "windows": Window.objects.filter(site=here).select_related("department"),
+        "error": request.session.pop("queue_error", ""),
+    }
+    if window is not None:
+        current = selectors.window_current(window=window)
+        board = {r["department"].id: r["waiting"] for r in selectors.queue_board(site=here)}
+        context.update(
+            current=current,
+            waiting=board.get(window.department_id, 0),
+            departments=Department.objects.filter(windows__site=here)
+            .exclude(pk=window.department_id)
+            .distinct(),
+        )
+    return render(request, "workbench/calling.html", context)
+
+
+@login_required
+@require_POST
+def calling_window(request):
+    here = _here_for_calling(request)
+    window = Window.objects.filter(pk=request.POST.get("window") or 0, site=here).first()
+    if window is None:
+        raise PermissionDenied("窗口不属于本大厅。")
+    request.session[SESSION_WINDOW] = window.pk
+    return redirect("workbench:calling")
+
+
+@login_required
+@require_POST
+def calling_act(request, action: str):
+    here = _here_for_calling(request)
+    window = _window(request, here)
+    if window is None:
+        return redirect("workbench:calling")
+    ticket_id = int(request.POST.get("ticket") or 0)
+    try:
+        if action == "next":
+            services.ticket_call_next(window=window, by=request.user)
+        elif action == "recall":
+            services.ticket_recall(window=window, ticket_id=ticket_id, by=request.user)
+        elif action == "skip":
+            services.ticket_skip(window=window, ticket_id=ticket_id, by=request.user)
+        elif action == "finish":
+            services.ticket_finish(window=window, ticket_id=ticket_id, by=request.user)
+        elif action == "transfer":
+            department = Department.objects.filter(
+                code=request.POST.get("department", ""), windows__site=here
+            ).first()
+            if department is None:
+                raise ValidationError({"department": "请选择本大厅有窗口的部门。"})
+            services.ticket_transfer(
+                window=window, ticket_id=ticket_id, department=department, by=request.user
+            )
+        else:
+            raise ValidationError("未知操作。")
+    except ValidationError as exc:
+        request.session["queue_error"] = " ".join(exc.messages)
+    return redirect("workbench:calling")
+
+
+@login_required
+def queue_statistics(request):
+    here = site_current()
+    if not can_view_queue_statistics(user=request.user, site=here):
+        raise PermissionDenied("无权查看本大厅排队统计。")
+    try:
+        day_from, day_to = selectors.period_from(request.GET)
+    except ValueError:
+        day_from, day_to = selectors.period_from({})
+    stats = selectors.queue_statistics(site=here, day_from=day_from, day_to=day_to)
+    recent = (
+        Ticket.objects.filter(site=here, day__gte=day_from, day__lte=day_to)
+        .exclude(status=TicketStatus.WAITING)
+        .select_related("department", "window")
+        .order_by("-taken_at")[:50]
+    )
+    return render(
+        request,
+        "workbench/queue_stats.html",
+        {"stats": stats, "day_from": day_from, "day_to": day_to, "recent": recent},
+    )

@@ -1,0 +1,97 @@
+"""投诉: 受理 → 调查 → 处置 → 反馈 → 归档 with deadlines in working days; each working day
+late costs −4 (seed 000 第十三条(五)); upheld −10; two upheld in a year send a person back."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from county.assessment.models import AssessedStaff, PointEntry
+from sites.feedback import services
+from sites.feedback.models import Complaint, ComplaintStep
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def file(case, at, content="窗口人员态度恶劣，推诿不办"):
+    number = services.complaint_file(facts=services.case_facts(case), content=content, at=at)
+    return Complaint.objects.get(number=number)
+
+
+def test_the_steps_have_deadlines_in_working_days(served, db):
+    case, _, _ = served
+    # filed Friday 25 September 2026: 1 day to accept, 5 to investigate, 2 to dispose, 2 to reply
+    c = file(case, datetime(2026, 9, 25, 9, tzinfo=TZ))
+    assert c.accept_due == date(2026, 9, 28)
+    assert c.investigate_due == date(2026, 10, 10)  # 9-29, 9-30, 10-8, 10-9, 10-10 (worked)
+    assert c.dispose_due == date(2026, 10, 13)
+    assert c.reply_due == date(2026, 10, 15)
+
+
+def test_each_overdue_working_day_costs_four_points_over_the_holiday(served, db):
+    case, user, _ = served
+    c = file(case, datetime(2026, 9, 25, 9, tzinfo=TZ))
+    Complaint.objects.filter(pk=c.pk).update(reply_due=date(2026, 9, 30))
+    c.refresh_from_db()
+    for step, text in (("accept", ""), ("investigate", "已查"), ("dispose", "批评教育")):
+        services.complaint_advance(complaint=c, step=step, text=text, upheld=False, by=user)
+    services.complaint_advance(
+        complaint=c, step="reply", text="已答复", by=user, at=datetime(2026, 10, 12, 10, tzinfo=TZ)
+    )
+    charged = services.complaints_overdue_charge(today=date(2026, 10, 20))
+    # late days after 30 September up to the reply on 12 October: 10-8, 10-9, 10-10, 10-12
+    assert charged == 4
+    entries = PointEntry.objects.filter(source_type="complaint_overdue")
+    assert sorted(e.occurred_on.isoformat() for e in entries) == [
+        "2026-10-08",
+        "2026-10-09",
+        "2026-10-10",
+        "2026-10-12",
+    ]
+    assert sum(e.points for e in entries) == -16
+    services.complaints_overdue_charge(today=date(2026, 10, 21))
+    assert PointEntry.objects.filter(source_type="complaint_overdue").count() == 4  # once
+
+
+def test_steps_go_in_order_and_disposal_must_say_upheld_or_not(served, db):
+    case, user, _ = served
+    c = file(case, datetime(2026, 11, 2, 9, tzinfo=TZ))
+    with pytest.raises(ValidationError):
+        services.complaint_advance(complaint=c, step="reply", text="x", by=user)
+    services.complaint_advance(complaint=c, step="accept", by=user)
+    services.complaint_advance(complaint=c, step="investigate", text="属实", by=user)
+    with pytest.raises(ValidationError):
+        services.complaint_advance(complaint=c, step="dispose", text="处理", by=user)
+    services.complaint_advance(complaint=c, step="dispose", text="处理", upheld=True, by=user)
+    services.complaint_advance(complaint=c, step="reply", text="已处理", by=user)
+    services.complaint_advance(complaint=c, step="archive", by=user)
+    assert Complaint.objects.get().step == ComplaintStep.ARCHIVED
+    entry = PointEntry.objects.get(source_type="complaint")
+    assert (entry.points, entry.staff.name) == (-10, "张三")
+
+
+def test_two_upheld_complaints_in_a_year_send_the_person_back(served, db):
+    case, user, _ = served
+    for month in (3, 8):
+        c = file(case, datetime(2026, month, 2, 9, tzinfo=TZ))
+        services.complaint_advance(complaint=c, step="accept", by=user)
+        services.complaint_advance(complaint=c, step="investigate", text="属实", by=user)
+        services.complaint_advance(
+            complaint=c,
+            step="dispose",
+            text="处理",
+            upheld=True,
+            by=user,
+            at=datetime(2026, month, 5, 9, tzinfo=TZ),
+        )
+    person = AssessedStaff.objects.get(name="张三")
+    assert person.sent_back and "2次" in person.sent_back_note
+
+
+def test_the_daily_job_runs_only_at_the_county(served, db, settings):
+    from sites.feedback.tasks import feedback_daily
+
+    assert feedback_daily() == {"overdue_days": 0, "defaulted": 0}
+    settings.HALL_TIER = "township"
+    assert feedback_daily() == {}
