@@ -64,7 +64,7 @@ def _ticks(stop: Stop) -> None:
 
     app.loader.import_default_modules()
     schedule = {
-        entry["task"]: float(entry["schedule"]) for entry in app.conf.beat_schedule.values()
+        entry["task"]: _seconds(entry["schedule"]) for entry in app.conf.beat_schedule.values()
     }
     due = {name: time.monotonic() + every for name, every in schedule.items()}
     while not stop.stopping:
@@ -79,6 +79,18 @@ def _ticks(stop: Stop) -> None:
                     close_old_connections()
                 due[name] = now + schedule[name]
         time.sleep(0.5)
+
+
+def _seconds(every) -> float:
+    """A beat entry's interval: seconds, a timedelta or celery's schedule(run_every); a
+    crontab is polled every 5 minutes here (its task itself polls the database)."""
+    if isinstance(every, (int, float)):
+        return float(every)
+    run_every = getattr(every, "run_every", every)
+    if hasattr(run_every, "total_seconds"):
+        return run_every.total_seconds()
+    log.warning("station: schedule %r run every 300 s", every)
+    return 300.0
 
 
 def station_run(*, host: str, port: int, threads: int = 4, on_consumer_start=None) -> int:
