@@ -258,5 +258,5 @@ SPECTACULAR_SETTINGS.update(
 )
 
 # Appointments and queue calling (sites/queueing): the rating page a served ticket links to
-# (ratings, issue 15), with {token} and {label}; empty: no link is shown.
-HALL_QUEUE_RATING_URL = env_str("HALL_QUEUE_RATING_URL", "")
+# (sites/feedback, 一次一评), with {token} and {label}; set it empty to show no link.
+HALL_QUEUE_RATING_URL = env_str("HALL_QUEUE_RATING_URL", "/pingjia/paidui/{token}/")
