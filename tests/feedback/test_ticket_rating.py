@@ -71,11 +71,12 @@ def test_a_served_ticket_is_rated_once_and_sent_to_the_county(hall, client):  # 
         services.ticket_rating_give(ticket=ticket, level="dissatisfied")
 
 
-def test_a_bad_ticket_rating_opens_the_follow_up_at_the_county(county_hall):
+def test_a_bad_ticket_rating_opens_the_follow_up_at_the_county(county_hall, client):
     ticket = serve(county_hall)
     services.ticket_rating_give(ticket=ticket, level="dissatisfied", comment="等太久")
     rating = Rating.objects.get()
     assert rating.follow_up == FollowUp.OPEN and rating.contact_due and rating.rectify_due
+    assert "待回访" in client.get(f"/pingjia/paidui/{ticket.token}/").content.decode()
     entry = PointEntry.objects.get(source_type="rating", source_id=rating.case_number)
     assert (entry.points, entry.window.number, entry.staff.name) == (-2, "1", "王五")
 
