@@ -275,5 +275,5 @@ HALL_BROKER_CA = env_str("HALL_BROKER_CA", "")
 HALL_BROKER_CERT = env_str("HALL_BROKER_CERT", "")
 HALL_BROKER_KEY = env_str("HALL_BROKER_KEY", "")
 # Appointments and queue calling (sites/queueing): the rating page a served ticket links to
-# (ratings, issue 15), with {token} and {label}; empty: no link is shown.
-HALL_QUEUE_RATING_URL = env_str("HALL_QUEUE_RATING_URL", "")
+# (sites/feedback, 一次一评), with {token} and {label}; set it empty to show no link.
+HALL_QUEUE_RATING_URL = env_str("HALL_QUEUE_RATING_URL", "/pingjia/paidui/{token}/")

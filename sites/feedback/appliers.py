@@ -21,6 +21,7 @@ RATING = Obj(
     _WHERE
     | {
         "item_name": Str(max_length=100),
+        "ticket_label": Str(max_length=12, required=False),  # a served queue number's rating
         "level": Str(max_length=20, blank=False),
         "channel": Str(max_length=10, blank=False),
         "comment": Str(max_length=300),

@@ -18,6 +18,7 @@ BAD_LEVELS = (Level.DISSATISFIED, Level.VERY_DISSATISFIED)
 
 class Channel(models.TextChoices):
     WINDOW = "window", "窗口评价器"
+    QUEUE = "queue", "排队号评价"  # the link / QR code on the ticket slip, after service
     ONLINE = "online", "网上评价"
     DEFAULT = "default", "逾期默认"
 
@@ -37,8 +38,18 @@ class Appeal(models.TextChoices):
     REJECTED = "rejected", "申诉不成立"
 
 
+def ticket_key(*, site_code: str, day, label: str, ticket_id: int) -> str:
+    """The key of a rating of a served queue number (一次一评 without a case): it stands in
+    the rating's case_number, so one rating per ticket holds at the hall and at the county
+    with the same unique column and the same code path (decision 0015, addendum)."""
+    # the label alone may repeat in a day (two queues with one prefix): the row id does not
+    return f"PD-{site_code}-{day:%Y%m%d}-{label}-{ticket_id}"[:64]
+
+
 class Rating(models.Model):
+    # A case's number, or for a served queue number its ticket_key (ticket_label is set).
     case_number = models.CharField("办件编号", max_length=64, unique=True)
+    ticket_label = models.CharField("排队号", max_length=12, blank=True)
     level = models.CharField("评价", max_length=20, choices=Level.choices)
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
     comment = models.CharField("意见", max_length=300, blank=True)

@@ -29,11 +29,14 @@ from sites.feedback.models import (
     FollowUp,
     Level,
     Rating,
+    ticket_key,
 )
 from sites.feedback.rules import COMPLAINTS, RATINGS
 
 ALREADY_RATED = "该办件已评价，一件事只评一次。"
 NOT_CONCLUDED = "办件尚未办结，办结后才能评价。"
+TICKET_RATED = "该号已评价，一次服务只评一次。"
+TICKET_NOT_SERVED = "该号尚未办理完毕，办理结束后才能评价。"
 
 
 def _who(by) -> str:
@@ -74,12 +77,55 @@ def case_facts(case) -> dict:
     return facts
 
 
+def ticket_facts(ticket) -> dict:
+    """What a rating of a served queue number carries: the window that served it, its
+    department and the clerk who called it (the ticket carries no case: 一次一评)."""
+    window = ticket.window
+    user = ticket.called_by
+    staff = getattr(user, "staff", None) if user else None
+    department = window.department if window else ticket.department
+    return {
+        "case_number": ticket_key(
+            site_code=ticket.site.code, day=ticket.day, label=ticket.label, ticket_id=ticket.pk
+        ),
+        "ticket_label": ticket.label,
+        "item_name": f"排队办事({department.name})",
+        "window_site": ticket.site.code,
+        "window_site_name": ticket.site.name,
+        "window_number": window.number if window else "",
+        "window_name": window.name if window else "",
+        "department_code": department.code,
+        "department_name": department.name,
+        "staff_username": user.username if user else "",
+        "staff_name": staff.name if staff else "",
+    }
+
+
+def ticket_rating_give(*, ticket, level: str, comment: str = "", at=None) -> dict:
+    """一次一评 of a queue number served at this hall (the link or QR code on the slip):
+    once per ticket, through rating_give like every other rating."""
+    from sites.queueing.models import TicketStatus
+
+    if ticket.site.code != settings.HALL_SITE:
+        raise ValidationError(TICKET_NOT_SERVED)
+    if ticket.status != TicketStatus.DONE:
+        raise ValidationError(TICKET_NOT_SERVED)
+    try:
+        return rating_give(
+            facts=ticket_facts(ticket), level=level, channel=Channel.QUEUE, comment=comment, at=at
+        )
+    except ValidationError as exc:
+        if ALREADY_RATED in exc.messages:
+            raise ValidationError(TICKET_RATED) from None
+        raise
+
+
 def rating_give(*, facts: dict, level: str, channel: str, comment: str = "", at=None) -> dict:
     """Rate a concluded case once. Kept here and sent to the county (exactly once there:
     the inbox and the unique case number)."""
     if level not in Level.values:
         raise ValidationError("请选择评价等级")
-    if channel not in (Channel.WINDOW, Channel.ONLINE):
+    if channel not in (Channel.WINDOW, Channel.ONLINE, Channel.QUEUE):
         raise ValidationError("未知的评价渠道")
     at = at or timezone.now()
     here = settings.HALL_SITE

@@ -14,10 +14,13 @@ from permissions.citizen import NO_ANSWER, TOO_MANY, citizen_rate_limit
 from permissions.feedback import may_rate_at_window, require
 from permissions.ratelimit import RateLimited
 from sites.feedback import services
-from sites.feedback.models import Channel, Level
+from sites.feedback.models import Channel, Level, Rating
 from sites.feedback.selectors import citizen_case_facts, citizen_feedback
+from sites.queueing.models import Ticket, TicketStatus
+from sites.registry.selectors import site_current
 
 THANKS = "感谢您的评价！"
+NO_TICKET = "未找到该排队号，请核对号票上的评价链接或二维码。"
 FILED = "投诉已受理登记，投诉编号 {number}。请凭办件编号和查询码查看处理答复。"
 
 
@@ -93,3 +96,40 @@ def window_device(request, number: str):
         except ValidationError as exc:
             context["error"] = "；".join(exc.messages)
     return render(request, "feedback/device.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def ticket_page(request, token: str):
+    """一次一评 of a served queue number: the link / QR code on the ticket slip (the token the
+    queue gives the ticket). No account; rate-limited; one error for any unknown token."""
+    context: dict = {"levels": Level.choices}
+    try:
+        citizen_rate_limit(address=client_address(request))
+    except RateLimited:
+        context["error"] = TOO_MANY
+        return render(request, "feedback/ticket.html", context, status=429)
+    ticket = (
+        Ticket.objects.select_related("site", "department", "window__department", "called_by")
+        .filter(token=token[:32], site=site_current())
+        .first()
+    )
+    if ticket is None:
+        context["error"] = NO_TICKET
+        return render(request, "feedback/ticket.html", context, status=404)
+    key = services.ticket_facts(ticket)["case_number"]
+    context.update(ticket=ticket, rating=Rating.objects.filter(case_number=key).first())
+    if request.method == "POST" and context["rating"] is None:
+        try:
+            services.ticket_rating_give(
+                ticket=ticket,
+                level=request.POST.get("level", ""),
+                comment=request.POST.get("comment", ""),
+            )
+            context["done"] = THANKS
+            context["rating"] = Rating.objects.filter(case_number=key).first()
+        except ValidationError as exc:
+            context["error"] = "；".join(exc.messages)
+    elif request.method == "POST":
+        context["error"] = services.TICKET_RATED
+    context["served"] = ticket.status == TicketStatus.DONE
+    return render(request, "feedback/ticket.html", context)

@@ -141,9 +141,19 @@ def window_current(*, window, at: datetime | None = None) -> Ticket | None:
     )
 
 
+def window_last_served(*, window, at: datetime | None = None) -> Ticket | None:
+    """The window's latest number served today: its rating link stays on the calling page."""
+    day = hall_day(at or timezone.now())
+    return (
+        Ticket.objects.filter(window=window, day=day, status=TicketStatus.DONE)
+        .order_by("-finished_at")
+        .first()
+    )
+
+
 def rating_url(ticket: Ticket) -> str:
-    """The rating link opened after service (ratings are issue 15): the setting
-    HALL_QUEUE_RATING_URL with {token} and {label}; empty (no link) until it is set."""
+    """The rating link opened after service: the setting HALL_QUEUE_RATING_URL with {token}
+    and {label} (by default sites/feedback's /pingjia/paidui/{token}/); empty: no link."""
     template = getattr(settings, "HALL_QUEUE_RATING_URL", "")
     if not template or ticket.status != TicketStatus.DONE:
         return ""

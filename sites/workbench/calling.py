@@ -46,9 +46,12 @@ def calling(request):
     }
     if window is not None:
         current = selectors.window_current(window=window)
+        last_served = selectors.window_last_served(window=window)
         board = {r["department"].id: r["waiting"] for r in selectors.queue_board(site=here)}
         context.update(
             current=current,
+            last_served=last_served,
+            last_rating_url=selectors.rating_url(last_served) if last_served else "",
             waiting=board.get(window.department_id, 0),
             departments=Department.objects.filter(windows__site=here)
             .exclude(pk=window.department_id)

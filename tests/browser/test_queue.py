@@ -1,5 +1,6 @@
 """A citizen reads the guide, books a slot, checks in at the kiosk, is called to a window on
-the hall's big screen (spoken), is served; the hall's waiting statistics show it."""
+the hall's big screen (spoken), is served and rates that service by the link on the slip
+(一次一评); the hall's waiting statistics show it."""
 
 import re
 
@@ -8,6 +9,7 @@ import pytest
 from county.rules.models import Rule
 from permissions.roles import Role
 from permissions.services import staff_create
+from sites.feedback.models import Rating
 from sites.queueing.models import Ticket, TicketStatus
 from sites.registry.models import Department
 from sites.registry.services import window_open
@@ -40,7 +42,6 @@ def maan(halls, at_site):
 def test_guide_booking_check_in_display_call_and_statistics(
     page, browser, login, maan, screenshot, settings
 ):
-    settings.HALL_QUEUE_RATING_URL = "/pingjia/paidui/{token}/"
     base = page.base_url
     # 办事指南 in the kiosk's large type, search, then the item
     page.goto(f"{base}/zhinan/?kiosk=1")
@@ -102,8 +103,29 @@ def test_guide_booking_check_in_display_call_and_statistics(
     assert "当前没有办理中的号码" in clerk.inner_text("main")
     served = Ticket.objects.get(label="M002")
     assert served.status == TicketStatus.DONE and served.called_at and served.finished_at
+    # the calling page keeps the served number's rating link (the default setting)
+    assert clerk.get_attribute("#served-rating", "href") == f"/pingjia/paidui/{served.token}/"
+    screenshot(clerk, "calling-served")
     page.goto(ticket_url)
     assert page.get_attribute("#rating-link", "href") == f"/pingjia/paidui/{served.token}/"
+
+    # 一次一评: the citizen opens the slip's rating link and rates that service once
+    page.click("#rating-link")
+    assert "M002" in page.inner_text("#ticket-served") and "1号窗口" in page.inner_text("main")
+    screenshot(page, "ticket-rating")
+    page.fill("textarea[name=comment]", "办事很快")
+    page.click("button:has-text('非常满意')")
+    assert "感谢您的评价" in page.inner_text("#rating-done")
+    assert "非常满意" in page.inner_text("#rating-done")
+    screenshot(page, "ticket-rated")
+    rating = Rating.objects.get(ticket_label="M002")
+    assert (rating.level, rating.window_number, rating.staff_name) == (
+        "very_satisfied",
+        "1",
+        "王五",
+    )
+    page.goto(f"{base}/pingjia/paidui/{served.token}/")
+    assert page.locator("button:has-text('不满意')").count() == 0  # rated once
 
     clerk.goto(f"{base}/gongzuotai/paidui/tongji/")
     table = clerk.inner_text("#by-department")
