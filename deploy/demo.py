@@ -30,21 +30,12 @@ class NodePlan:
 
 def node_commands(spec: SiteSpec, port: int) -> list[tuple[str, list[str]]]:
     """The processes one hall runs in the demo: (name, argv)."""
-    serve = [HALL_BIN, "--site", spec.code, "node", "--port", str(port), "--demo-accounts"]
+    # Every hall of the demo is one process (`hall station`, ADR 0012): web thread, relay,
+    # consumer and beat's periodic polls. Production runs them as separate units (deploy/systemd).
+    argv = [HALL_BIN, "--site", spec.code, "station", "--port", str(port), "--demo-accounts"]
     if spec.tier == "county":
-        serve += ["--sample"]
-    site = [HALL_BIN, "--site", spec.code]
-    if spec.tier != "county":
-        # Townships and villages: one process each (`hall station`, ADR 0012).
-        return [("station", [*site, "station", *serve[4:]])]
-    # Each hall publishes its outbox (relay) and applies what arrives for it (consume).
-    # The worker runs beat's periodic database polls (the case clock tick).
-    return [
-        ("web", serve),
-        ("relay", [*site, "relay"]),
-        ("consume", [*site, "consume"]),
-        ("worker", [*site, "worker"]),
-    ]
+        argv += ["--sample"]
+    return [("station", argv)]
 
 
 def demo_plan(first_port: int = FIRST_PORT) -> list[NodePlan]:
