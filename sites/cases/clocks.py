@@ -6,16 +6,19 @@ from datetime import date
 
 from django.utils import timezone
 
+from county.rules.selectors import rule_value
 from county.workdays.clock import ClockReading, WorkCalendar, clock_read
 from county.workdays.selectors import calendar_current
-from sites.cases.models import Case, ClockEntry, ClockRule, LedgerKind
+from sites.cases.models import Case, ClockEntry, LedgerKind
 
 DEFAULT_WARNING_DAYS = 1
+# The county's e-supervision thresholds (county.supervision.rules): one rule for the case's
+# yellow light and for the supervisors' alerts, carried to every hall by the release.
+THRESHOLDS_RULE = "supervision.thresholds"
 
 
 def clock_rule_warning_days() -> int:
-    rule = ClockRule.objects.order_by("-updated_at").first()
-    return rule.warning_days if rule else DEFAULT_WARNING_DAYS
+    return rule_value(THRESHOLDS_RULE)["warning_days"]
 
 
 def ledger_args(entries) -> dict:

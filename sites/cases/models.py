@@ -247,22 +247,6 @@ class ClockEntry(models.Model):
         return f"{self.get_kind_display()} {self.start}"
 
 
-class ClockRule(models.Model):
-    """The county's supervision rule for the clock (one row; defaults when absent)."""
-
-    warning_days = models.PositiveSmallIntegerField(
-        "预警阈值(剩余工作日)", default=1, help_text="剩余工作日不多于此数时亮黄灯。"
-    )
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-
-    class Meta:
-        verbose_name = "计时规则"
-        verbose_name_plural = "计时规则"
-
-    def __str__(self) -> str:
-        return f"预警阈值 {self.warning_days} 个工作日"
-
-
 class CaseSequence(models.Model):
     """The last number issued per site and day (site code + date + sequence)."""
 

@@ -5,8 +5,9 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from county.rules.carried import rules_apply
 from county.workdays.clock import WorkCalendar, clock_read
-from sites.cases.models import CaseEvent, ClockEntry, ClockRule
+from sites.cases.models import CaseEvent, ClockEntry
 from sites.cases.supervision import case_clocks_refresh
 from tests.cases.factories import at, case_make, clerk
 
@@ -95,9 +96,14 @@ def test_tick_marks_newly_overdue_cases_once(township):
 
 @pytest.mark.django_db
 def test_tick_uses_the_county_warning_rule(township):
+    """The county's e-supervision threshold, as a release brings it to the township."""
     user = clerk(township)
     case = case_make(by=user, state="accepted")
-    ClockRule.objects.create(warning_days=30)
+    case_clocks_refresh()
+    case.refresh_from_db()
+    assert case.clock_state == "on_time"
+    value = {"warning_days": 30}
+    rules_apply([{"key": "supervision.thresholds", "scope": "", "revision": 1, "value": value}])
     case_clocks_refresh()
     case.refresh_from_db()
     assert case.clock_state == "warning"
