@@ -21,7 +21,7 @@ from sites.cases import serializers as s
 from sites.cases import services, transfer
 from sites.cases.notices import notice_render
 from sites.cases.pagination import CasePagination
-from sites.cases.selectors import case_base, case_list_for_user, case_timeline
+from sites.cases.selectors import LIST_COLUMNS, case_base, case_list_for_user, case_timeline
 from sites.registry.selectors import site_current
 
 
@@ -62,6 +62,12 @@ class CaseList(generics.ListAPIView):
         filters = s.CaseFilterInput(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         return case_list_for_user(user=self.request.user, **filters.validated_data)
+
+    def list(self, request, *args, **kwargs):
+        """Plain rows (CaseSerializer's fields, s.case_list_rows), not model instances."""
+        qs = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        page = self.paginate_queryset(qs.values(*LIST_COLUMNS))
+        return self.get_paginated_response(s.case_list_rows(page))
 
     def post(self, request):
         data = s.CaseSubmitInput(data=request.data)

@@ -107,6 +107,56 @@ class CaseSerializer(serializers.Serializer):
         }
 
 
+# The list's rows as plain values (selectors.LIST_COLUMNS), no model instances: building a
+# Case with its version, item and two sites per row was a third of the list's Python.
+def case_list_rows(rows: list[dict]) -> list[dict]:
+    """CaseSerializer's output for rows of `.values(*LIST_COLUMNS)`; the clerks' names come
+    in one query for the page. A test holds it equal to CaseSerializer on the same cases."""
+    from django.contrib.auth import get_user_model
+
+    from sites.cases.models import CLOCK_LABELS, STATUS_LABELS
+
+    ids = {r["clerk_id"] for r in rows if r["clerk_id"] is not None}
+    clerks = {}
+    if ids:
+        user = get_user_model()
+        for pk, username, name in user.objects.filter(pk__in=ids).values_list(
+            "pk", user.USERNAME_FIELD, "staff__name"
+        ):
+            clerks[pk] = username if name is None else name
+    when = _WHEN.to_representation
+    return [
+        {
+            "number": r["number"],
+            "item_code": r["item_version__item__code"],
+            "item_name": r["item_version__name"],
+            "item_version": r["item_version__number"],
+            "handling_type": r["item_version__handling_type"],
+            "status": r["status"],
+            "status_label": STATUS_LABELS.get(r["status"], r["status"]),
+            "outcome": r["outcome"],
+            "owner_site": r["owner_site__code"],
+            "origin_site": r["origin_site__code"],
+            "applicant_name": mask_name(r["applicant_name"]),
+            "applicant_id_number": mask_id_number(r["applicant_id_number"]),
+            "applicant_phone": mask_phone(r["applicant_phone"]),
+            "clerk": "" if r["clerk_id"] is None else clerks[r["clerk_id"]],
+            "submitted_at": when(r["submitted_at"]),
+            "accepted_at": when(r["accepted_at"]) if r["accepted_at"] else None,
+            "concluded_at": when(r["concluded_at"]) if r["concluded_at"] else None,
+            "clock": {
+                "deadline": r["deadline"].isoformat() if r["deadline"] else None,
+                "provisional": r["deadline_provisional"],
+                "state": r["clock_state"],
+                "state_label": CLOCK_LABELS.get(r["clock_state"], r["clock_state"]),
+                "days_used": r["days_used"],
+                "days_left": r["days_left"],
+            },
+        }
+        for r in rows
+    ]
+
+
 class CaseDetailSerializer(CaseSerializer):
     to_representation = serializers.Serializer.to_representation  # one case: the generic path
 

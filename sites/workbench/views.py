@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -12,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import RFC3986_SUBDELIMS
 from django.views.decorators.http import require_POST
 
 from county.catalogue.models import Item
@@ -55,11 +58,21 @@ def inbox(request):
     page = Paginator(ids, size).get_page(request.GET.get("page"))
     rows = qs.in_bulk(list(page.object_list))
     page.object_list = [rows[pk] for pk in page.object_list]
+    link = _case_link()
+    for case in page.object_list:
+        case.page_url = link(case.number)
     return render(
         request,
         "workbench/inbox.html",
         {"page": page, "states": STATES, "state": state, "q": q},
     )
+
+
+def _case_link():
+    """number -> the case page's URL, as {% url 'workbench:case' number %} gives it: one
+    reverse() per page instead of one per row (0.1-0.25 ms each, most of a row's cost)."""
+    head = reverse("workbench:case", args=["0"])[: -len("0/")]
+    return lambda number: f"{head}{quote(number, safe=RFC3986_SUBDELIMS + '/~:@')}/"
 
 
 def _intake_allowed(user, item, here) -> bool:
@@ -156,9 +169,8 @@ NOTICE_OF = {
 def case_page(request, number):
     """One case: the clock, the timeline and only the actions this person may take now."""
     case = _case(request, number)
-    here = site_current()
     may = access.can_handle_case(user=request.user, case=case)
-    actions = actions_available(case=case, here=here) if may else []
+    actions = actions_available(case=case, here=site_current()) if may else []
     events = list(case.events.all())
     printable = sorted({NOTICE_OF[e.type] for e in events if e.type in NOTICE_OF})
     return render(

@@ -99,6 +99,7 @@ def test_inbox_filters_and_searches(township):
     case_make(by=user, state="refused")
     page = web.get(reverse("workbench:inbox")).content.decode()
     assert one.number in page and "共 1 件" in page
+    assert f'href="{reverse("workbench:case", args=[one.number])}"' in page  # the row's link
     assert "共 0 件" in web.get(reverse("workbench:inbox"), {"q": "没有这人"}).content.decode()
     assert "共 1 件" in web.get(reverse("workbench:inbox"), {"q": "李"}).content.decode()
 
