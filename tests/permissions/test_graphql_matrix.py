@@ -33,6 +33,14 @@ FIELDS: dict[str, tuple[str, object]] = {
     "cases": ("{ cases(first: 100) { edges { node { number } } } }", VIEWERS),
     # joint-approval parts: supervisors only; without parts here, only anonymous is checked
     "stalledParts": ("{ stalledParts { key } }", None),
+    # e-supervision: figures need a month of cases; supervisors, the wrong tier and anonymous
+    # are tried in tests/supervision/test_api.py; here only anonymous is checked
+    "supervisionFigures": (
+        '{ supervisionFigures(site: "t-maan", periodKind: "month", period: "2026-11") { period } }',
+        None,
+    ),
+    "supervisionTrend": ('{ supervisionTrend(site: "t-maan", until: "2026-11-30") { key } }', None),
+    "supervisionAlerts": ("{ supervisionAlerts { level } }", None),
 }
 
 
@@ -91,6 +99,12 @@ def test_graphql_authorization_matrix(catalogue, field):
             wrong.append(f"anonymous: {body['errors']}")
     elif _visible(body, field, "G-t-maan") or (body.get("data") or {}).get(field):
         wrong.append(f"anonymous saw {field}")
+    if rule is None and field.startswith("supervision"):  # the query itself is valid
+        client = Client()
+        client.force_login(staff(catalogue["county"], "county_supervisor"))
+        answer = _ask(client, query)
+        if answer.get("errors") or (answer.get("data") or {}).get(field) is None:
+            wrong.append(f"the supervisor's query failed: {answer}")
     if isinstance(rule, dict):
         for profile, (role, code) in PROFILES.items():
             client = Client()

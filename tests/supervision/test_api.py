@@ -110,3 +110,45 @@ def test_figures_by_day_within_a_month(month, halls, client):
     data = client.get("/api/supervision/figures/", T_MAAN_NOV | {"by": "day"}).json()
     days = {r["key"]: r["received"] for r in data["rows"]}
     assert days["2026-11-02"] == 1 and days["2026-11-03"] == 1 and sum(days.values()) == 6
+
+
+# Every supervision route, by its URL name (the API matrix in tests/permissions lists these
+# as tried here): anonymous, a township clerk (wrong tier) and the county's catalogue keeper
+# (staff at the right hall without 电子监察) are refused; the county supervisor may. Answers
+# to an order are given at the hall holding the case (the wrong hall: see the test above).
+ROUTES = {
+    ("GET", "supervision-figures"): ({}, T_MAAN_NOV),
+    ("GET", "supervision-trend"): ({}, {"site": "t-maan", "until": "2026-11-30", "months": 3}),
+    ("GET", "supervision-alerts"): ({}, {}),
+    ("GET", "supervision-orders"): ({}, {}),
+    ("POST", "supervision-orders"): ({}, {"case": "t-maan-20261110-0001", "reason": "逾期"}),
+    ("POST", "supervision-order-answer"): ({"code": "DB-none"}, {"answer": "已办"}),
+}
+
+
+@pytest.mark.parametrize(("method", "name"), sorted(ROUTES))
+def test_every_supervision_route_refuses_the_wrong_people(month, halls, client, method, name):
+    from django.urls import reverse
+
+    kwargs, data = ROUTES[(method, name)]
+    url = reverse(name, kwargs=kwargs)
+
+    def call():
+        if method == "GET":
+            return client.get(url, data)
+        return client.post(url, data, content_type="application/json")
+
+    assert call().status_code in (401, 403)  # anonymous
+    client.force_login(staff(halls["t-maan"], Role.CLERK))
+    wrong_tier = call().status_code
+    client.force_login(staff(halls["county"], Role.CATALOGUE_ADMIN))
+    wrong_role = call().status_code
+    client.force_login(staff(halls["county"], Role.COUNTY_SUPERVISOR))
+    supervisor = call().status_code
+    assert (wrong_tier, wrong_role) == (403, 403) or name == "supervision-order-answer"
+    if name == "supervision-order-answer":
+        # answers are given at the hall holding the case, by its staff only (the wrong hall:
+        # test_rest_order_issue_and_answer_at_the_hall); at the county nobody answers
+        assert {wrong_tier, wrong_role, supervisor} <= {403, 404}
+    else:
+        assert 200 <= supervisor < 300
