@@ -89,7 +89,7 @@ def _unlit(qs):
     return qs.exclude(Exists(red))
 
 
-_ALERT_COLUMNS = [
+ALERT_COLUMNS = [
     "number",
     "level",
     "step",
@@ -112,14 +112,14 @@ def _fire(rows: list[dict], *, now) -> int:
     before = Alert.objects.count()
     table = Alert._meta.db_table
     sql = (
-        f"INSERT INTO {table} ({', '.join(_ALERT_COLUMNS)}) "
-        f"VALUES ({', '.join(['%s'] * len(_ALERT_COLUMNS))}) ON CONFLICT DO NOTHING"
+        f"INSERT INTO {table} ({', '.join(ALERT_COLUMNS)}) "
+        f"VALUES ({', '.join(['%s'] * len(ALERT_COLUMNS))}) ON CONFLICT DO NOTHING"
     )
-    params = [(*(r[c] for c in _ALERT_COLUMNS[:-1]), now) for r in rows]
+    params = [(*(r[c] for c in ALERT_COLUMNS[:-1]), now) for r in rows]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(params) > 1000:
             # COPY into a scratch table, then one INSERT … SELECT: far less work per row
-            columns = ", ".join(_ALERT_COLUMNS)
+            columns = ", ".join(ALERT_COLUMNS)
             cursor.execute(
                 f"CREATE TEMP TABLE lights_new ON COMMIT DROP AS "
                 f"SELECT {columns} FROM {table} WITH NO DATA"

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from county.supervision import selectors as sel
+from county.supervision.alerts import ALERT_COLUMNS
 from county.supervision.models import Alert, AlertLevel, OrderState, SupervisionOrder
 from county.supervision.orders import order_answer, order_issue
 from permissions.access import DENIED_MESSAGE
@@ -65,18 +66,7 @@ class AlertSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Alert
-        fields = [
-            "number",
-            "level",
-            "step",
-            "step_key",
-            "site_code",
-            "department_code",
-            "item_code",
-            "item_name",
-            "deadline",
-            "fired_at",
-        ]
+        fields = ALERT_COLUMNS  # the columns an alert is filed with (alerts.py)
 
 
 class OrderSerializer(serializers.ModelSerializer):
