@@ -66,6 +66,7 @@ class CaseList(generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         """Plain rows (CaseSerializer's fields, s.case_list_rows), not model instances."""
         qs = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        self.paginator.count_from = qs
         page = self.paginate_queryset(qs.values(*LIST_COLUMNS))
         return self.get_paginated_response(s.case_list_rows(page))
 

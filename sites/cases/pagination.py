@@ -15,8 +15,16 @@ COUNT_AHEAD = 10_000
 
 
 class CasePagination(LimitOffsetPagination):
+    # The cases the rows come from, before the row's columns are chosen: counting these
+    # needs no join but the filters' (an index-only scan), while counting the rows'
+    # queryset joined item version, item and both sites (13 ms against 3 ms at a
+    # township of 1M cases, half of it planning). The view sets it; None counts the rows.
+    count_from = None
+
     def get_count(self, queryset) -> int:
         bound = self.get_offset(self.request) + COUNT_AHEAD
+        if self.count_from is not None:
+            queryset = self.count_from.values("pk")
         counted = queryset.order_by()[: bound + 1].count()
         self.capped = counted > bound
         return counted
