@@ -225,14 +225,21 @@ def _login(clerk: Clerk) -> None:
 
 
 def _get(conn, path: str, cookie: str) -> tuple[int, http.client.HTTPConnection]:
-    """GET on the clerk's keep-alive connection: (status, connection), status 0 when none
-    came. gunicorn closes a connection idle for --keep-alive (5 s) seconds, so after a long
-    read the clerk's next request may meet a closed socket before any answer; a browser then
-    sends it again on a new connection, and so does this (once; the time counts both)."""
+    return send(conn, "GET", path, headers={"Cookie": cookie})
+
+
+def send(
+    conn, method: str, path: str, body: str = "", headers: dict | None = None
+) -> tuple[int, http.client.HTTPConnection]:
+    """A request on a client's keep-alive connection: (status, connection), status 0 when
+    none came. gunicorn closes a connection idle for --keep-alive (5 s) seconds, so after a
+    long pause the next request may meet a closed socket before any answer; a browser then
+    sends it again on a new connection (the server never saw it), and so does this (once;
+    the time counts both)."""
     for attempt in (1, 2):
         reused = conn.sock is not None
         try:
-            status, _, _ = _request(conn, "GET", path, headers={"Cookie": cookie})
+            status, _, _ = _request(conn, method, path, body, headers)
             return status, conn
         except (OSError, http.client.HTTPException) as exc:
             conn.close()
