@@ -32,6 +32,7 @@ STATISTICS = inline_serializer(
                 "taken": serializers.IntegerField(),
                 "no_shows": serializers.IntegerField(),
                 "skipped": serializers.IntegerField(),
+                "unserved": serializers.IntegerField(help_text="当天闭厅时仍在等候、未被叫到的号"),
             },
         ),
         "departments": inline_serializer(
@@ -43,6 +44,7 @@ STATISTICS = inline_serializer(
                 "taken": serializers.IntegerField(),
                 "served": serializers.IntegerField(),
                 "skipped": serializers.IntegerField(),
+                "unserved": serializers.IntegerField(help_text="当天闭厅时仍在等候、未被叫到的号"),
                 "appointments": serializers.IntegerField(),
                 "no_shows": serializers.IntegerField(),
                 "serve_p50_min": serializers.FloatField(allow_null=True),

@@ -192,11 +192,12 @@ def queue_statistics(
     *, site: Site, day_from: date, day_to: date, at: datetime | None = None
 ) -> dict:
     """Waiting time p50/p95 (minutes, take to first call) per department and per hour
-    (Beijing), serving time p50 (last call to done), tickets taken, served, skipped, and
-    appointment no-shows (booked, never
-    checked in, slot over). Plain data: the page shows it; a county dashboard can ask each
-    hall for it (it reads only this hall's tables)."""
+    (Beijing), serving time p50 (last call to done), tickets taken, served, skipped,
+    unserved (still waiting when their day was over: the hall closed before their turn) and
+    appointment no-shows (booked, never checked in, slot over). Plain data: the page shows
+    it; a county dashboard can ask each hall for it (it reads only this hall's tables)."""
     at = at or timezone.now()
+    today = hall_day(at)
     tickets = Ticket.objects.filter(site=site, day__gte=day_from, day__lte=day_to).values(
         "department__code",
         "department__name",
@@ -206,6 +207,7 @@ def queue_statistics(
         "finished_at",
         "status",
         "source",
+        "day",
     )
     by_dept: dict[str, dict] = {}
     waits_dept: dict[str, list[float]] = defaultdict(list)
@@ -222,12 +224,14 @@ def queue_statistics(
                 "taken": 0,
                 "served": 0,
                 "skipped": 0,
+                "unserved": 0,
                 "appointments": 0,
             },
         )
         row["taken"] += 1
         row["served"] += t["status"] == TicketStatus.DONE
         row["skipped"] += t["status"] == TicketStatus.SKIPPED
+        row["unserved"] += t["status"] == TicketStatus.WAITING and t["day"] < today
         row["appointments"] += t["source"] == TicketSource.APPOINTMENT
         if t["called_at"] is not None:
             wait = (t["called_at"] - t["taken_at"]).total_seconds()
@@ -258,6 +262,7 @@ def queue_statistics(
             "taken": 0,
             "served": 0,
             "skipped": 0,
+            "unserved": 0,
             "appointments": 0,
         }
         row.update(_summary(waits_dept.get(code, [])))
@@ -279,6 +284,7 @@ def queue_statistics(
             "taken": sum(r["taken"] for r in departments),
             "no_shows": sum(r["no_shows"] for r in departments),
             "skipped": sum(r["skipped"] for r in departments),
+            "unserved": sum(r["unserved"] for r in departments),
         },
         "departments": departments,
     }

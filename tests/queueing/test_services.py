@@ -191,6 +191,34 @@ def test_statistics_p50_p95_per_department_and_hour_and_no_shows(hall):
     assert row["serve_p50_min"] == 1.0  # each call next ended the previous one a minute later
 
 
+def test_numbers_still_waiting_when_their_day_ended_count_as_unserved(hall):
+    # given five numbers taken on Tuesday, of which two were called and one skipped,
+    window = Window.objects.get(number="1")
+    tuesday = slot_at(9, day=8)
+    taken = [services.ticket_take(site=hall, department=mzj(), at=tuesday) for _ in range(5)]
+    services.ticket_call_next(window=window, by=None, at=tuesday + timedelta(minutes=5))
+    services.ticket_call_next(window=window, by=None, at=tuesday + timedelta(minutes=9))
+    services.ticket_skip(window=window, ticket_id=taken[1].id, by=None, at=tuesday)
+    # and one number taken on Wednesday morning, still waiting
+    wednesday = slot_at(9, day=9)
+    services.ticket_take(site=hall, department=mzj(), at=wednesday)
+
+    def counts(at):
+        stats = selectors.queue_statistics(
+            site=hall, day_from=tuesday.date(), day_to=wednesday.date(), at=at
+        )
+        row = stats["departments"][0]
+        return row["taken"], row["served"], row["skipped"], row["unserved"], stats["overall"]
+
+    # when the statistics are read on Wednesday, then Tuesday's three never-called numbers
+    # are unserved (5 taken - 2 called), Wednesday's waiting one is not (its day goes on)
+    taken_n, served, skipped, unserved, overall = counts(wednesday + timedelta(hours=1))
+    assert (taken_n, served, skipped, unserved) == (6, 1, 1, 3)
+    assert overall["unserved"] == 3
+    # and on Thursday, Wednesday's is unserved too
+    assert counts(slot_at(9, day=10))[3] == 4
+
+
 def test_the_hall_day_does_not_follow_the_process_time_zone(hall):
     from django.utils import timezone
 
