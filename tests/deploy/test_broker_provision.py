@@ -31,9 +31,9 @@ def test_each_hall_writes_only_to_its_parent_children_and_the_county():
     assert set(hall_peers("t-maan")) == {"county", "v-shiqiao", "v-liujia"}
     assert "t-huangtan" not in hall_peers("t-maan")
     assert len(hall_peers("county")) == len(hall_peers("county", None)) > 5  # every hall
-    with override_settings(HALL_SYNC_TREE={"county": 1, "t-*": 2}, HALL_SYNC_FANIN="county"):
-        with pytest.raises(ProvisionError):
-            hall_grant("t-*", prefix="hall-")
+    tree = {"county": 1, "t-*": 2}
+    with override_settings(HALL_SYNC_FANIN="county"), pytest.raises(ProvisionError):
+        hall_grant("t-*", prefix="hall-", tree=tree)
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +58,7 @@ def provisioned(tmp_path_factory):
         yield {"ns": ns, "out": out, "urls": json.loads(out.read_text()), "admin": admin_url}
     finally:
         overrides.disable()
-        for site in SITES:
-            ctl.delete_user(f"{prefix}{site}")
-        ctl.delete_vhost(vhost)
+        ctl.remove(vhost, [f"{prefix}{site}" for site in SITES])
 
 
 def _publish(url: str, key: str, exchange: str) -> str:
@@ -83,8 +81,6 @@ def _publish(url: str, key: str, exchange: str) -> str:
         return "refused"
     finally:
         conn.collect()
-
-
 
 
 @pytest.mark.multinode
