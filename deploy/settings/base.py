@@ -207,6 +207,9 @@ CELERY_BROKER_URL = HALL_BROKER_URL
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_DEFAULT_QUEUE = f"celery-{HALL_SITE}"  # one hall never runs another's tasks
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / f"celerybeat-{HALL_SITE}")
+# No remote control (its reply.celery.pidbox exchange and queues): a hall's broker account
+# may configure only its own celery-<site> queue (sync/provision.py, issue 28).
+CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 if HALL_BROKER_URL.startswith("filesystem"):
     _celery_folder = VAR_DIR / "celery" / HALL_SITE
     _celery_folder.mkdir(parents=True, exist_ok=True)
