@@ -133,3 +133,33 @@ def test_out_must_be_somewhere_writable(tmp_path):
             "--out",
             str(tmp_path / "missing" / "x.json"),
         )
+
+
+@pytest.mark.multinode
+@needs_rabbitmq
+def test_the_passwords_are_kept_even_when_declaring_fails(tmp_path):
+    """The accounts exist at the broker once the command ran: --out must hold them even if
+    the topology cannot be declared (before, NOT_ALLOWED came first and they were lost)."""
+    ns = f"ops{uuid.uuid4().hex[:6]}"
+    vhost, prefix, out = f"ops-{ns}", f"{ns}-", tmp_path / "accounts.json"
+    bad_admin = hall_url(broker=BROKER, user="guest", password="wrong-password", vhost=vhost)
+    try:
+        with override_settings(HALL_SYNC_NAMESPACE=ns), pytest.raises(Exception):  # noqa: B017
+            call_command(
+                "broker-provision",
+                "--vhost",
+                vhost,
+                "--prefix",
+                prefix,
+                "--broker",
+                BROKER,
+                "--out",
+                str(out),
+                "--site",
+                "t-maan",
+                "--admin-url",
+                bad_admin,
+            )
+        assert list(json.loads(out.read_text())) == ["t-maan"]
+    finally:
+        RabbitmqCtl().remove(vhost, [f"{prefix}t-maan"])
