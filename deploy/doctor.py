@@ -84,7 +84,7 @@ def check_database() -> list[Problem]:
 
 
 def check_broker() -> list[Problem]:
-    from sync.transport import connect, names
+    from sync.transport import connect, declares, names, topology_declare
 
     url = settings.HALL_BROKER_URL
     if not url.startswith("amqp"):
@@ -101,32 +101,46 @@ def check_broker() -> list[Problem]:
             channel.exchange_declare(names()["exchange"], "topic", passive=True)
             channel.queue_declare(queue, passive=True)
     except Exception as exc:  # py-amqp, socket and TLS errors alike
-        text = str(exc).strip() or type(exc).__name__
-        if "ACCESS_REFUSED" in text or "Login" in text or "403" in text:
+        return _broker_problem(exc)
+    if declares():
+        try:  # what the relay and consumer do at connect with HALL_SYNC_DECLARE (idempotent)
+            with connect(url) as conn:
+                topology_declare(conn)
+        except Exception as exc:
             return [
                 Problem(
                     "消息队列",
-                    f"账号或密码被拒绝:{text[:200]}",
-                    "把 broker-accounts.json 中本大厅的 HALL_BROKER_URL 原样写入 env 文件",
+                    f"本大厅的账号不能声明队列:{str(exc)[:200]}",
+                    "使用各大厅自己的账号时在 env 文件中设 HALL_SYNC_DECLARE=false",
                 )
             ]
-        if "NOT_FOUND" in text or "404" in text:
-            return [
-                Problem(
-                    "消息队列",
-                    f"队列或交换机不存在:{text[:200]}",
-                    "县中心执行 hall broker-provision(带 --admin-url)声明队列;"
-                    "HALL_SYNC_NAMESPACE 须与县中心一致",
-                )
-            ]
-        return [
-            Problem(
-                "消息队列",
-                f"无法连接:{text[:200]}",
-                "检查 HALL_BROKER_URL 的地址与端口、HALL_BROKER_CA 及网络",
-            )
-        ]
     return []
+
+
+def _broker_problem(exc: Exception) -> list[Problem]:
+    text = str(exc).strip() or type(exc).__name__
+    if "Login was refused" in text or "ACCESS_REFUSED - Login" in text:
+        what, fix = (
+            f"账号或密码被拒绝:{text[:200]}",
+            "把 broker-accounts.json 中本大厅的 HALL_BROKER_URL 原样写入 env 文件",
+        )
+    elif "ACCESS_REFUSED" in text or "NOT_ALLOWED" in text:
+        what, fix = (
+            f"账号权限不足:{text[:200]}",
+            "县中心重新执行 hall broker-provision 为本大厅授权(虚拟主机须与 URL 一致)",
+        )
+    elif "NOT_FOUND" in text:
+        what, fix = (
+            f"队列或交换机不存在:{text[:200]}",
+            "县中心执行 hall broker-provision(带 --admin-url)声明队列;"
+            "HALL_SYNC_NAMESPACE 须与县中心一致",
+        )
+    else:
+        what, fix = (
+            f"无法连接:{text[:200]}",
+            "检查 HALL_BROKER_URL 的地址与端口、HALL_BROKER_CA 及网络",
+        )
+    return [Problem("消息队列", what, fix)]
 
 
 def check_keys() -> list[Problem]:

@@ -466,11 +466,12 @@ def test_the_runbook_installs_a_county_a_township_and_a_village(install):
         "HALL_SYNC_KEY_FILE": str(elsewhere / "sync.key"),
         "HALL_SYNC_TRUST_DIR": str(elsewhere / "trust"),
     }
-    *statuses, wrong_password, not_enrolled = install.hall_many(
+    *statuses, wrong_password, not_enrolled, declaring = install.hall_many(
         *[(site, ["sync-status", "--json"]) for site in HALLS],
         *[(site, ["doctor"]) for site in HALLS],
         ("t-maan", ["doctor"], {"env": {"HALL_BROKER_URL": wrong}, "check": False}),
         ("t-maan", ["doctor"], {"env": unenrolled, "check": False}),
+        ("v-shiqiao", ["doctor"], {"env": {"HALL_SYNC_DECLARE": "true"}, "check": False}),
     )
     for site, text in zip(HALLS, statuses[: len(HALLS)], strict=True):
         status = json.loads(text.strip().splitlines()[-1])
@@ -480,6 +481,7 @@ def test_the_runbook_installs_a_county_a_township_and_a_village(install):
         assert "未发现问题" in report, report
     assert "账号或密码被拒绝" in wrong_password and "发现 1 个问题" in wrong_password
     assert "未在县中心登记" in not_enrolled and "sync-keys enrol" in not_enrolled, not_enrolled
+    assert "HALL_SYNC_DECLARE=false" in declaring and "发现 1 个问题" in declaring, declaring
     # ... and a missing static folder
     static = install.var / "t-maan" / "static"
     static.rename(static.with_name("static.away"))
