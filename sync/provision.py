@@ -238,6 +238,18 @@ def definitions_for(vhost: str, accounts: list, exchange: str, admin_user) -> di
     }
 
 
+def grants_refresh(*, admin, vhost: str, prefix: str, sites=None) -> list[str]:
+    """Set the permissions of existing accounts again (the site tree changed: a new village
+    is one more destination for its township and the county), passwords unchanged."""
+    tree = site_codes()
+    exchange = names()["exchange"]
+    chosen = list(sites or tree)
+    grants = [hall_grant(site, prefix=prefix, tree=tree) for site in chosen]
+    for grant in grants:
+        admin.grant(vhost, grant, exchange)
+    return chosen
+
+
 def hall_url(*, broker: str, user: str, password: str, vhost: str) -> str:
     """The AMQP URL a hall runs with (host, port and scheme of `broker`: amqp or amqps)."""
     parts = urlsplit(broker)

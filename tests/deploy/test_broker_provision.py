@@ -124,6 +124,27 @@ def test_a_village_account_cannot_publish_to_a_sibling_or_with_a_wildcard(provis
     assert _publish(township, "t-huangtan.t-maan.ctl.x", ns) == "refused"  # a sibling
 
 
+@pytest.mark.multinode
+@needs_rabbitmq
+def test_grants_only_sets_permissions_again_and_keeps_the_password(provisioned):
+    ns, township = provisioned["ns"], provisioned["urls"]["t-maan"]
+    vhost = unquote(urlsplit(township).path[1:])
+    prefix = unquote(urlsplit(township).username).removesuffix("t-maan")
+    with override_settings(HALL_SYNC_NAMESPACE=ns):
+        call_command(
+            "broker-provision",
+            "--vhost",
+            vhost,
+            "--prefix",
+            prefix,
+            "--grants-only",
+            "--site",
+            "t-maan",
+        )
+    assert _publish(township, "v-liujia.t-maan.ctl.x", ns) == "allowed"  # same password
+    assert _publish(township, "t-huangtan.t-maan.ctl.x", ns) == "refused"
+
+
 def test_out_must_be_somewhere_writable(tmp_path):
     with pytest.raises(CommandError):
         call_command(

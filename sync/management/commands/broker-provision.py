@@ -13,7 +13,13 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from sync.provision import ManagementApi, ProvisionError, RabbitmqCtl, broker_provision
+from sync.provision import (
+    ManagementApi,
+    ProvisionError,
+    RabbitmqCtl,
+    broker_provision,
+    grants_refresh,
+)
 from sync.transport import connect, topology_declare
 
 
@@ -51,10 +57,27 @@ class Command(BaseCommand):
             help="an administrator's AMQP URL on the vhost: gets every right there and "
             "declares the topology",
         )
-        parser.add_argument("--out", required=True, help="JSON file {hall: broker URL}")
+        parser.add_argument("--out", help="JSON file {hall: broker URL} (required to provision)")
         parser.add_argument("--site", action="append", help="only these halls (repeatable)")
+        parser.add_argument(
+            "--grants-only",
+            action="store_true",
+            help="set the permissions of the existing accounts again; passwords unchanged",
+        )
 
     def handle(self, *args, **opts):
+        if opts["grants_only"]:
+            admin = ManagementApi(opts["api"]) if opts["api"] else RabbitmqCtl()
+            try:
+                done = grants_refresh(
+                    admin=admin, vhost=opts["vhost"], prefix=opts["prefix"], sites=opts["site"]
+                )
+            except ProvisionError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(f"permissions set again: {', '.join(done)}")
+            return
+        if not opts["out"]:
+            raise CommandError("--out is required (where the new passwords are kept)")
         broker = opts["broker"] or settings.HALL_BROKER_URL
         if not broker.startswith("amqp"):
             raise CommandError("broker-provision is for RabbitMQ (amqp:// or amqps://)")
