@@ -112,6 +112,7 @@ class Install:
         self.vhost = self.tag.replace("_", "-")
         self.ports = {site: free_port() for site in HALLS}
         self.procs: dict[tuple[str, str], subprocess.Popen] = {}
+        self.steps: list[tuple[str, float]] = []
         self.logs, self.backup = root / "logs", root / "backup"
         self.logs.mkdir()
         self.backup.mkdir()
@@ -196,6 +197,10 @@ class Install:
         if done.returncode != 0 and check:
             raise AssertionError(f"hall {' '.join(args)} at {site}:\n{done.stdout}\n{done.stderr}")
         return done.stdout + done.stderr
+
+    def mark(self, step: str) -> None:
+        """Time of each step (printed at the end: `pytest -s` shows them)."""
+        self.steps.append((step, time.monotonic()))
 
     def hall_many(self, *calls) -> list[str]:
         """Several `hall` commands at once: (site, args) or (site, args, keyword arguments)."""
@@ -320,12 +325,14 @@ def install(tmp_path):
 
 
 def test_the_runbook_installs_a_county_a_township_and_a_village(install):
+    install.mark("Section 1")
     # Section 1: each hall's writable folder, its database, its env file
     for site in HALLS:
         (install.var / site).mkdir(parents=True)
         install.psql("createdb", install.db(site))
         install.env_write(site, broker_url="amqp://unset@127.0.0.1/")
 
+    install.mark("Section 2.1")
     # Section 2.1: the county provisions every hall's broker account (admin: the test's)
     admin_url = hall_url(
         broker=BROKER, user=install.admin[0], password=install.admin[1], vhost=install.vhost
@@ -354,6 +361,7 @@ def test_the_runbook_installs_a_county_a_township_and_a_village(install):
         for name in ("HALL_VAR_DIR", "HALL_SYNC_KEY_FILE", "HALL_SYNC_TRUST_DIR"):
             assert Path(env[name]).is_relative_to(writable), (site, name)
 
+    install.mark("Section 2.3")
     # Section 2.3: keys before any first start; county.pub out, every hall's pub in
     shown = install.hall_many(*[(site, ["sync-keys", "show"]) for site in HALLS])
     pubs = {site: json.loads(text)["public_key"] for site, text in zip(HALLS, shown, strict=True)}
@@ -365,11 +373,13 @@ def test_the_runbook_installs_a_county_a_township_and_a_village(install):
             shutil.copy(trust["county"] / "county.pub", trust[site] / "county.pub")
             (trust["county"] / f"{site}.pub").write_text(pubs[site] + "\n")
 
+    install.mark("Section 2.4")
     # Section 2.4: the county's units, web first (it migrates), then the others
     install.start("county", "web")
     wait_http(install.url("county") + "/healthz/", timeout=90)
     for kind in HALLS["county"][1:]:
         install.start("county", kind)
+    install.mark("Section 2.5")
     # Section 2.5: township and village stations (the county is up)
     for site in ("t-maan", "v-shiqiao"):
         install.start(site, "station")
@@ -385,6 +395,7 @@ def test_the_runbook_installs_a_county_a_township_and_a_village(install):
     for site in ("t-maan", "v-shiqiao"):
         wait_http(install.url(site) + "/healthz/", timeout=120)
 
+    install.mark("Section 2.6")
     # Section 2.6: staff accounts (once each hall has started: its site tree)
     install.hall_many(
         (
@@ -398,14 +409,17 @@ def test_the_runbook_installs_a_county_a_township_and_a_village(install):
             {"stdin": "Qs-agent-2026!\n"},
         ),
     )
+    install.mark("The worker")
     # The worker runs (no ACCESS_REFUSED on reply.celery.pidbox under its own account)
     wait(lambda: "ready" in install.log("county", "worker"), what="the county's worker")
     assert install.procs["county", "worker"].poll() is None, install.log("county", "worker")
 
+    install.mark("Static files")
     # Static files (the stylesheets and scripts of the pages, Swagger UI) load everywhere
     for site in HALLS:
         assert any(".css" in ref for ref in statics_load(install.url(site))), site
 
+    install.mark("The catalogue")
     # The catalogue reached the village; section 5: its key rotated, its station restarted
     wait(
         lambda: int(install.sql("v-shiqiao", RELEASE_APPLIED) or 0) >= 2,
@@ -417,6 +431,7 @@ def test_the_runbook_installs_a_county_a_township_and_a_village(install):
     install.start("v-shiqiao", "station")
     wait_http(install.url("v-shiqiao") + "/healthz/", timeout=90)
 
+    install.mark("A village case")
     # A village case reaches the county, and the citizen's query through the village
     out_text = install.hall("v-shiqiao", "shell", "-c", SUBMIT)
     number, code = re.search(r"CASE (\S+) (\S+)", out_text).groups()
@@ -440,6 +455,7 @@ def test_the_runbook_installs_a_county_a_township_and_a_village(install):
         what="the rotated key at the county",
     )
 
+    install.mark("Section 4")
     # Section 4: a township backup and restore loses nothing
     install.stop(("t-maan", "station"))
     before = table_counts(install, "t-maan")
@@ -453,6 +469,7 @@ def test_the_runbook_installs_a_county_a_township_and_a_village(install):
     install.start("t-maan", "station")
     wait_http(install.url("t-maan") + "/healthz/", timeout=90)
 
+    install.mark("Status green")
     # Status green: healthz and sync-status (nothing quarantined anywhere, the county's
     # catalogue version), and hall doctor (section 2.7) at every hall: no problem; with a
     # wrong broker password or an unenrolled key it names each one
@@ -466,28 +483,33 @@ def test_the_runbook_installs_a_county_a_township_and_a_village(install):
         "HALL_SYNC_KEY_FILE": str(elsewhere / "sync.key"),
         "HALL_SYNC_TRUST_DIR": str(elsewhere / "trust"),
     }
-    *statuses, wrong_password, not_enrolled, declaring = install.hall_many(
-        *[(site, ["sync-status", "--json"]) for site in HALLS],
+    for site in HALLS:  # sync-status's 隔离 (quarantined), read where it reads it
+        assert install.sql(site, "SELECT count(*) FROM sync_quarantinedmessage") == "0", site
+    county_status, *reports, declaring = install.hall_many(
+        ("county", ["sync-status", "--json"]),
         *[(site, ["doctor"]) for site in HALLS],
-        ("t-maan", ["doctor"], {"env": {"HALL_BROKER_URL": wrong}, "check": False}),
-        ("t-maan", ["doctor"], {"env": unenrolled, "check": False}),
         ("v-shiqiao", ["doctor"], {"env": {"HALL_SYNC_DECLARE": "true"}, "check": False}),
     )
-    for site, text in zip(HALLS, statuses[: len(HALLS)], strict=True):
-        status = json.loads(text.strip().splitlines()[-1])
-        assert status["quarantined"] == 0, (site, status)
-        assert status["catalogue_release"] >= (3 if site == "county" else 2), (site, status)
-    for report in statuses[len(HALLS) :]:
+    status = json.loads(county_status.strip().splitlines()[-1])
+    assert status["quarantined"] == 0 and status["catalogue_release"] >= 3, status
+    for report in reports:
         assert "未发现问题" in report, report
-    assert "账号或密码被拒绝" in wrong_password and "发现 1 个问题" in wrong_password
-    assert "未在县中心登记" in not_enrolled and "sync-keys enrol" in not_enrolled, not_enrolled
     assert "HALL_SYNC_DECLARE=false" in declaring and "发现 1 个问题" in declaring, declaring
-    # ... and a missing static folder
+    install.mark("... and a missing")
+    # ... and a missing static folder, a wrong broker password and an unenrolled key at once
     static = install.var / "t-maan" / "static"
     static.rename(static.with_name("static.away"))
-    report = install.hall("t-maan", "doctor", check=False)
+    env = {**unenrolled, "HALL_BROKER_URL": wrong}
+    report = install.hall("t-maan", "doctor", env=env, check=False)
     static.with_name("static.away").rename(static)
-    assert "静态文件" in report and "collectstatic" in report and "发现 1 个问题" in report, report
+    assert "发现 3 个问题" in report, report
+    assert "✗ 静态文件" in report and "collectstatic" in report, report
+    assert "账号或密码被拒绝" in report and "broker-accounts.json" in report, report
+    assert "未在县中心登记" in report and "sync-keys enrol" in report, report
 
+    install.mark("Nothing written")
     # Nothing written beside the halls' own folders (their ReadWritePaths)
     assert sorted(p.name for p in install.var.iterdir()) == sorted(HALLS)
+    install.mark("end")
+    for (step, at), (_, then) in zip(install.steps, install.steps[1:], strict=False):
+        print(f"runbook step {step}: {then - at:.1f} s")
