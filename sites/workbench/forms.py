@@ -166,4 +166,17 @@ class PrereviewAction(forms.Form):
 
     def __init__(self, *args, material_names=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["materials"].choices = [(m, m) for m in material_names]
+        self.fields["materials"].choices = list(material_names)
+
+
+class StatisticsQuery(forms.Form):
+    """排队统计's ?from=&to= (Beijing days); `from` is a keyword, so the fields are added below."""
+
+    def period(self) -> dict:
+        """{"from": "2026-03-01", "to": ...} for sites.queueing.selectors.period_from."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {k: data[k].isoformat() for k in ("from", "to") if data.get(k)}
+
+
+StatisticsQuery.base_fields["from"] = BoundedDateField(label="起始日期", required=False)
+StatisticsQuery.base_fields["to"] = BoundedDateField(label="截止日期", required=False)

@@ -31,6 +31,8 @@ FUZZ = [
     "x" * 5000,
     '<script>alert("x")</script>',
 ]
+# Tried in one field at a time, the others as the page filled them in.
+PER_FIELD = ["abc", "-1", str(10**20), "2026-02-30T09:00", "0001-01", "9999", "x" * 5000]
 # Query parameters the page views read: each page is asked once with each FUZZ value in all.
 QUERY_NAMES = [
     "size", "page", "state", "q", "all", "kind", "period", "day", "from", "to", "status",
@@ -216,6 +218,13 @@ class Crawl:
             query = urlencode({name: value for name in QUERY_NAMES})
             response = client.get(f"{path}?{query}")
             self._answer(role, "GET", f"{path}?{'|'.join(QUERY_NAMES)}={value[:20]}", response)
+        params = dict(parse_qsl(urlsplit(url).query))
+        for name in params:  # the link's own parameters, one at a time
+            for value in PER_FIELD:
+                query = urlencode({**params, name: value})
+                self._answer(
+                    role, "GET", f"{path}?{name}={value[:20]}", client.get(f"{path}?{query}")
+                )
 
     def _fuzz_form(self, client, role, url, form: Form, queue: list[str]) -> None:
         action = urljoin(url, form.action) if form.action else url
@@ -236,13 +245,28 @@ class Crawl:
             }
             self._answer(role, form.method.upper(), f"{path} [{value[:20]!r}]", send(path, data))
         # What a person clicking the button sends: the defaults, the first choice of each
-        # list. Its answer (a redirect to a new page) is crawled too.
+        # list; then each field alone spoiled. The first answer (a redirect to a new page)
+        # is crawled too.
         data = {}
         for name, kind, default in form.fields:
             if name == "csrfmiddlewaretoken" or kind == "file":
                 continue
             choices = [o for o in form.options.get(name, []) if o]
             data[name] = default or (choices[0] if choices else "")
+        for name in data:
+            for value in PER_FIELD:
+                spoiled = send(path, {**data, name: value})
+                self._answer(role, form.method.upper(), f"{path} [{name}={value[:20]!r}]", spoiled)
+        if form.method == "get":  # a filter: each choice of each list with each field spoiled
+            for pick, options in form.options.items():
+                for option in options[1:]:
+                    for name in data:
+                        if name in form.options:
+                            continue
+                        for value in PER_FIELD:
+                            spoiled = {**data, pick: option, name: value}
+                            label = f"{path} [{pick}={option} {name}={value[:20]!r}]"
+                            self._answer(role, "GET", label, send(path, spoiled))
         response = send(path, data)
         self._answer(role, form.method.upper(), f"{path} [defaults]", response)
         if response.status_code < 500 and response.status_code != 405:

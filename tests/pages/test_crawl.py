@@ -6,6 +6,8 @@ Uses Django's test client, not a browser: the whole crawl takes seconds."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -77,6 +79,7 @@ def _hall_data(settings, code, tier):
         case_make(by=clerk, state="forwarded")
     site = site_current()
     if tier == "county":
+        _supervision_data()
         joint_case(by=clerk)
         joint_case(by=clerk, when=at(days_ago=12))  # its parts have stalled
     concluded = case_make(by=clerk, state="concluded") if tier != "village" else None
@@ -92,6 +95,19 @@ def _hall_data(settings, code, tier):
     )
     department = Department.objects.filter(windows__site=site).first()
     queue.ticket_take(site=site, department=department)
+
+
+def _supervision_data():
+    """A case late at the county, its red light and a 督办单 waiting for the county's answer."""
+    from county.supervision.alerts import alerts_tick
+    from county.supervision.orders import order_issue
+    from tests.supervision.factories import Timeline, bj
+
+    late = Timeline("county-20261110-0001", "mzj-002", "county", bj("2026-11-10", "09:00"))
+    late.accept(bj("2026-11-10", "09:30"), date(2026, 11, 19))
+    alerts_tick(today=date(2026, 11, 25))
+    supervisor = get_user_model().objects.get(username="county-supervisor")
+    order_issue(case_number="county-20261110-0001", by=supervisor, reason="催办")
 
 
 @pytest.fixture
