@@ -153,6 +153,7 @@ class ReassignForm(forms.Form):
     reason = lines("改派理由", 500)
     department = text("改派部门", 50)
     site = text("改派站点", 50)
+    back = text("返回", 10)  # "case": back to the case page it was sent from
 
 
 class PrereviewQuery(forms.Form):

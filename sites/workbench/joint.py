@@ -105,6 +105,8 @@ def reassign(request, number, department):
         request.session["workbench_done"] = (
             f"{number} 的{moved.department.name}环节已改派至{moved.site.name}。"
         )
+    if form.is_valid() and form.cleaned_data["back"] == "case":
+        return redirect("workbench:case", number=number)
     return redirect("workbench:stalled")
 
 

@@ -19,20 +19,24 @@ from django.views.decorators.http import require_POST
 from county.catalogue.models import Item, ItemVersion
 from county.catalogue.selectors import item_version_get
 from permissions import access
+from permissions.joint_access import can_reassign_part
 from permissions.roles import Action as AccessAction
 from sites.cases import services
 from sites.cases.identity import id_number_problem, mask_id_number, mask_phone, phone_problem
 from sites.cases.models import CaseStatus, ClockState, EventType
 from sites.cases.notices import KINDS, notice_render
 from sites.cases.selectors import case_base, case_list_for_user, case_timeline
+from sites.joint.models import Opinion
+from sites.registry.models import Department, Site, Tier
 from sites.registry.selectors import site_current
-from sites.workbench.actions import actions_available
+from sites.workbench.actions import actions_available, open_parts
 from sites.workbench.forms import InboxQuery, IntakeForm, ItemPick
 from sites.workbench.perform import action_perform
 from sites.workbench.perform import errors_of as _errors
 
 PAGE_SIZE = 20
 STATES = [
+    (ClockState.NOT_STARTED, "待受理"),
     (ClockState.OVERDUE, "红 超时"),
     (ClockState.WARNING, "黄 预警"),
     (ClockState.ON_TIME, "正常"),
@@ -51,7 +55,8 @@ def inbox(request):
     q = (data.get("q") or "").strip()
     number, size = query.page_and_size(PAGE_SIZE)
     qs = case_list_for_user(user=request.user, clock_state=state or None)
-    qs = qs.filter(status__in=OPEN) if not data.get("all") else qs
+    if not data.get("all"):  # 待办: open cases this hall holds (not those forwarded up)
+        qs = qs.filter(status__in=OPEN, owner_site=site_current())
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(applicant_name__icontains=q))
     qs = qs.order_by("deadline", "-submitted_at", "pk")
@@ -67,7 +72,14 @@ def inbox(request):
     return render(
         request,
         "workbench/inbox.html",
-        {"page": page, "states": STATES, "state": state, "q": q, "form": query},
+        {
+            "page": page,
+            "states": STATES,
+            "state": state,
+            "q": q,
+            "form": query,
+            "done": request.session.pop("workbench_done", ""),
+        },
         status=200 if valid else 400,
     )
 
@@ -193,7 +205,9 @@ def case_page(request, number):
     """One case: the clock, the timeline and only the actions this person may take now."""
     case = _case(request, number)
     may = access.can_handle_case(user=request.user, case=case)
-    actions = actions_available(case=case, here=site_current()) if may else []
+    here = site_current()
+    actions = actions_available(case=case, here=here, user=request.user) if may else []
+    parts = open_parts(case)
     events = list(case.events.all())
     printable = sorted({NOTICE_OF[e.type] for e in events if e.type in NOTICE_OF})
     return render(
@@ -204,6 +218,13 @@ def case_page(request, number):
             "events": events,
             "actions": actions,
             "notices": [(k, NOTICE_TITLES[k]) for k in printable],
+            "parts": parts,
+            # a supervisor reads the case and may move a part before it stalls (改派)
+            "movable": [p for p in parts if can_reassign_part(user=request.user, part=p)]
+            if not any(a.name == "reassign" for a in actions)
+            else [],
+            "opinions": Opinion.choices,
+            "targets": _reassign_targets() if parts else {},
             "errors": request.session.pop("workbench_errors", {}),
         },
     )
@@ -213,7 +234,8 @@ def case_page(request, number):
 @require_POST
 def case_act(request, number, name):
     case = _case(request, number, AccessAction.HANDLE)
-    allowed = {a.name for a in actions_available(case=case, here=site_current())}
+    offered = actions_available(case=case, here=site_current(), user=request.user)
+    allowed = {a.name for a in offered}
     try:
         if name not in allowed:
             raise ValidationError({"action": "当前状态下不能进行该操作。"})
@@ -226,10 +248,31 @@ def case_act(request, number, name):
         # page prints it once from this session; reloading it accepts nothing again.
         request.session[QUERY_CODE_KEY.format(number=case.number)] = result
         return redirect("workbench:notice", number=number, kind="acceptance")
+    if name in MOVES_AWAY:  # the case now belongs to another hall: its page is not here
+        request.session["workbench_done"] = MOVES_AWAY[name].format(number=number)
+        return redirect("workbench:inbox")
     return redirect("workbench:case", number=number)
 
 
+MOVES_AWAY = {
+    "forward": "办件 {number} 已上报上级站点办理，可在“我代办的办件”或县级汇总中查看进度。",
+    "hand_back": "办件 {number} 已退回下级站点。",
+}
+
+
 QUERY_CODE_KEY = "query_code:{number}"
+
+
+def _reassign_targets() -> dict:
+    """Where a part may be moved: the county and township halls, and the departments."""
+    return {
+        "sites": list(
+            Site.objects.filter(tier__in=(Tier.COUNTY, Tier.TOWNSHIP))
+            .order_by("path")
+            .values_list("code", "name")
+        ),
+        "departments": list(Department.objects.order_by("code").values_list("code", "name")),
+    }
 
 
 NOTICE_TITLES = {
