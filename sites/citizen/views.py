@@ -37,7 +37,7 @@ def _ask_county(request, number: str, code: str):
         )
         answer = (result.data or {}).get("caseStatus")
         return (answer, None) if answer else (None, result.errors[0].message)
-    return county_case_status(number=number, query_code=code)
+    return county_case_status(number=number, query_code=code, citizen=client_address(request))
 
 
 def _local(number: str, code: str) -> dict | None:

@@ -62,7 +62,10 @@ def rule_edit(request, key: str):
             try:
                 rule_set(key=key, value=data, by=request.user, scope=scope, note=note)
             except ValidationError as exc:
-                by_field = getattr(exc, "error_dict", {"__all__": exc.error_list})
+                # (getattr's default is evaluated first: a dict error has no error_list)
+                by_field = (
+                    exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
+                )
                 for field, errors in by_field.items():
                     for error in errors:
                         form.add_error(None if field in ("__all__", "scope") else field, error)
