@@ -272,3 +272,9 @@ def test_intake_without_the_phone_or_with_an_impossible_date_is_a_400(hall):
     )
     assert bad_day.status_code == 400 and "form-group--error" in bad_day.content.decode()
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("page", ["/chaxun/", "/pingjia/", "/yuyue/quxiao/", "/wangshang/chaxun/"])
+def test_the_citizen_pages_lead_back(hall, page):
+    answer = hall("t-maan")["citizen"].get(page)
+    assert answer.status_code == 200 and 'class="back-link"' in answer.content.decode()
