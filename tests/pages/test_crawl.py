@@ -18,7 +18,7 @@ from tests.cases.conftest import halls  # noqa: F401  (the tree, calendar, sampl
 from tests.cases.factories import ID_NUMBER, PHONE, at, case_make
 from tests.joint.conftest import joint_case, joint_item_create
 from tests.pages.crawler import SKIP_PREFIXES, Crawl, summary
-from tests.pages.test_dead_ends import full_county_urls
+from tests.pages.test_dead_ends import full_county_urls, hall  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -140,3 +140,19 @@ def test_every_role_crawls_without_5xx_403_or_untitled_page(demo_halls, settings
     found = summary(crawl.problems) + [f"orphan /{route}" for route in missing]
     print(f"{crawl.requests} requests, {len(crawl.reached)} routes reached")
     assert not found, "\n".join(found)
+
+
+def test_the_crawler_reports_a_page_that_breaks_on_bad_input(hall, monkeypatch):  # noqa: F811
+    """The crawler itself can fail: the inbox as it was (int() of ?size=) is caught."""
+    from sites.workbench.forms import ListQuery
+
+    def as_before(self, default_size):
+        return 1, int(self.data.get("size") or default_size)  # a 500 on ?size=abc
+
+    monkeypatch.setattr(ListQuery, "page_and_size", as_before)
+    hall("t-maan")
+    client = Client(raise_request_exception=False)
+    client.force_login(get_user_model().objects.get(username="t-maan-clerk"))
+    crawl = Crawl()
+    crawl.crawl(client, role="t-maan-clerk", limit=3)
+    assert any(p.kind == "5xx" and "/gongzuotai/" in p.url for p in crawl.problems)
