@@ -120,7 +120,7 @@ class TestPages:
         form = client.get("/guize/test.points/").content.decode()
         assert 'name="complaint_overdue_per_day"' in form and "-4" in form
         bad = client.post("/guize/test.points/", {"complaint_overdue_per_day": "x", "share": 1})
-        assert bad.status_code == 200 and "整数" in bad.content.decode()
+        assert bad.status_code == 400 and "整数" in bad.content.decode()
         post = {"complaint_overdue_per_day": -3, "share": 0.7, "name": "改", "note": "县里调整"}
         assert client.post("/guize/test.points/", post).status_code == 302
         assert rule_value("test.points")["complaint_overdue_per_day"] == -3

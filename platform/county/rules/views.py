@@ -51,7 +51,8 @@ def rule_edit(request, key: str):
         spec = rule_spec(key)
     except LookupError:
         raise Http404("没有这项规则") from None
-    scope = (request.GET.get("scope") or request.POST.get("scope") or COUNTY_SCOPE).strip()
+    asked = ScopeForm(request.POST if request.method == "POST" else request.GET)
+    scope = ((asked.cleaned_data.get("scope") if asked.is_valid() else "") or COUNTY_SCOPE).strip()
     form_class = rule_form_class(spec)
     if request.method == "POST":
         form = form_class(request.POST)
@@ -61,7 +62,10 @@ def rule_edit(request, key: str):
             try:
                 rule_set(key=key, value=data, by=request.user, scope=scope, note=note)
             except ValidationError as exc:
-                by_field = getattr(exc, "error_dict", {"__all__": exc.error_list})
+                # (getattr's default is evaluated first: a dict error has no error_list)
+                by_field = (
+                    exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
+                )
                 for field, errors in by_field.items():
                     for error in errors:
                         form.add_error(None if field in ("__all__", "scope") else field, error)
@@ -71,4 +75,10 @@ def rule_edit(request, key: str):
         form = form_class(initial=rule_value(key, scopes=(scope,) if scope else ()))
     history = RuleChange.objects.filter(key=key)[:20]
     context = {"spec": spec, "form": form, "scope": scope, "history": history}
-    return render(request, "rules/edit.html", context)
+    return render(request, "rules/edit.html", context, status=400 if form.errors else 200)
+
+
+class ScopeForm(forms.Form):
+    """?scope= : the county, or one hall's code."""
+
+    scope = forms.CharField(max_length=40, required=False)
