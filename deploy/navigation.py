@@ -22,6 +22,7 @@ from permissions.roles import SitePerm
 from permissions.rules_access import may_read_rules
 from permissions.supervision_access import can_issue_order, hall_feed_codes, supervised_codes
 from sites.registry.models import Site, Tier
+from sites.registry.tree import site_spec
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def menu_for(request) -> Menu:
 
 def navigation(request) -> dict:
     """Context processor: `hall_nav` (the menu, lazily) and `hall_tier_label`."""
-    tier = settings.HALL_SITE_SPEC.tier
+    tier = site_spec(settings.HALL_SITE).tier
     return {
         "hall_nav": SimpleLazyObject(lambda: menu_for(request)),
         "hall_tier_label": Tier(tier).label if tier in Tier.values else "",
