@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from deploy.prepare import DEMO_PASSWORD, demo_staff_ensure
@@ -91,16 +89,16 @@ def test_keyboard_only_intake_accept_and_decide(page, login, township):
         raise AssertionError(f"Tab never reached {selector}")
 
     tab_to("nav.hall-nav a[href='/gongzuotai/shoujian/']")
-    keys.press("Enter")
-    page.wait_for_url(re.compile(r"/shoujian/"))
+    with page.expect_navigation():
+        keys.press("Enter")
     tab_to("select[name=item]")
     value = page.locator("select[name=item]").evaluate(
-        "s => [...s.options].find(o => o.text.includes('最低生活保障')).value"
+        "s => [...s.options].find(o => o.text.includes('临时救助') || o.value === 'mzj-002').value"
     )
     page.locator("select[name=item]").select_option(value)  # the keyboard's choice in a select
     tab_to("form[method=get] [type=submit]")
-    keys.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        keys.press("Enter")
     tab_to("input[name=applicant_name]")
     keys.type("李四")
     tab_to("input[name=applicant_id_number]")
@@ -108,17 +106,17 @@ def test_keyboard_only_intake_accept_and_decide(page, login, township):
     tab_to("input[name=applicant_phone]")
     keys.type(PHONE)
     tab_to("main form[method=post] [type=submit]")
-    keys.press("Enter")
-    page.wait_for_url(re.compile(r"/gongzuotai/banjian/"))
+    with page.expect_navigation():
+        keys.press("Enter")
     tab_to("button[value=accept]")
-    keys.press("Enter")
-    page.wait_for_load_state()
-    tab_to("a:has-text('返回办件')")
-    keys.press("Enter")
-    page.wait_for_url(re.compile(r"/gongzuotai/banjian/[^/]+/$"))
+    with page.expect_navigation():
+        keys.press("Enter")
+    tab_to("a[href*='/gongzuotai/banjian/']")  # 返回办件 on the notice
+    with page.expect_navigation():
+        keys.press("Enter")
     tab_to("input[name=outcome][value=approved]")
     keys.press("Space")
     tab_to("button[value=decide]")
-    keys.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        keys.press("Enter")
     assert Case.objects.get().status == CaseStatus.CONCLUDED
