@@ -193,16 +193,22 @@ def test_county_clerk_files_a_joint_case_and_reassigns_a_part(
     start(page, login, "county-clerk")
     menu(page, "收件")
     screenshot(page, "1-intake")
-    pick_item(page, "联办")  # waits: the county's item list is empty today
+    pick_item(page, "食品经营许可")  # waits: the county's 收件 lists no items today
     page.fill("input[name=applicant_name]", "李四")
     page.fill("input[name=applicant_id_number]", ID_NUMBER)
     page.fill("input[name=applicant_phone]", PHONE)
     page.locator("main form[method=post] [type=submit]").last.click()
     page.wait_for_url(re.compile(r"/gongzuotai/banjian/[^/]+/$"))
-    act(page, "accept")
+    number = page.url.rstrip("/").rsplit("/", 1)[-1]
+    act(page, "accept")  # a 联办件 is sent to its co-handling departments on acceptance
     back_to_case(page)
-    page.click("button:has-text('改派')")  # waits: joint actions on the case page
-    assert "已改派" in page.inner_text("main")
+    # waits: the joint case page performs 改派联办环节 (today: 未知操作)
+    form = page.locator("form.act", has=page.locator("button[value=reassign]"))
+    form.locator("select").first.select_option(index=1)
+    form.locator("input[type=text]").first.fill("原承办站点停电，改派")
+    act(page, "reassign")
+    assert "未知操作" not in page.inner_text("main")
+    assert Case.objects.get(number=number).status == CaseStatus.ACCEPTED
     screenshot(page, "2-reassigned")
 
 
