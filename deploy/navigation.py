@@ -40,6 +40,7 @@ class Menu:
     items: list[Link] = field(default_factory=list)
     public: list[Link] = field(default_factory=list)
     allowed: set[str] = field(default_factory=set)  # names of what this person may do
+    back: Link | None = None  # the menu page this page sits under (a GOV.UK back link)
 
     def may(self, name: str) -> bool:
         return name in self.allowed
@@ -60,6 +61,14 @@ def _url(name: str) -> str | None:
         return reverse(name)
     except NoReverseMatch:  # a route only some tiers have
         return None
+
+
+def _back(path: str, links: list[Link]) -> Link | None:
+    """The longest menu entry whose address is a proper prefix of this page's: 返回<entry>."""
+    if any(link.url == path for link in links):
+        return None  # a menu page itself: the menu is the way around
+    above = [link for link in links if link.url != "/" and path.startswith(link.url)]
+    return max(above, key=lambda link: len(link.url), default=None)
 
 
 def _current(path: str, url: str) -> bool:
@@ -117,7 +126,7 @@ def menu_for(request) -> Menu:
         Link(label, url, _current(path, url)) for label, name in PUBLIC if (url := _url(name))
     ]
     if user is None or not user.is_authenticated:
-        return Menu(staff=False, public=public)
+        return Menu(staff=False, public=public, back=_back(path, public))
     here = Site.objects.filter(code=settings.HALL_SITE).first()
     staff = getattr(user, "staff", None)
     name = getattr(staff, "name", "") or user.get_username()
@@ -136,6 +145,7 @@ def menu_for(request) -> Menu:
         for i in items
     ]
     menu.items = items
+    menu.back = _back(path, items) or _back(path, public)
     return menu
 
 

@@ -107,3 +107,22 @@ def test_citizen_pages_carry_the_hall_navigation(halls, at_site, client):  # noq
         assert "/" in links and "/pingjia/" in links and "/chaxun/" in links, url
         title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
         assert title.strip() and "<" not in title, (url, title)
+
+
+BACK = re.compile(r'<a class="back-link" href="([^"]+)">([^<]+)</a>')
+
+
+def test_pages_under_a_menu_entry_link_back_to_it(halls, at_site, client):  # noqa: F811
+    at_site("county")
+    demo_staff_ensure()
+    assert BACK.search(client.get("/yuyue/quxiao/").content.decode()).groups() == (
+        "/yuyue/",
+        "返回预约办事",
+    )
+    assert not BACK.search(client.get("/yuyue/").content.decode())  # a menu page itself
+    client.login(username="county-supervisor", password=DEMO_PASSWORD)
+    html = client.get("/kaohe/jiancha/").content.decode()
+    assert BACK.search(html).groups() == ("/kaohe/", "返回考核")
+    client.login(username="county-clerk", password=DEMO_PASSWORD)
+    html = client.get("/gongzuotai/banjian/county-20260101-9999/").content.decode()
+    assert BACK.search(html).groups() == ("/gongzuotai/", "返回待办")  # even on the 404
