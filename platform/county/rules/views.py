@@ -14,6 +14,7 @@ from county.rules.models import COUNTY_SCOPE, RuleChange
 from county.rules.registry import rule_spec, rule_specs
 from county.rules.selectors import rule_value, rule_values
 from county.rules.services import rule_set
+from permissions.rules_access import may_read_rules
 
 
 def _may_edit(request) -> None:
@@ -39,9 +40,11 @@ def rule_form_class(spec):
 
 @login_required
 def rule_list(request):
-    _may_edit(request)
+    if not may_read_rules(user=request.user):  # supervisors read, the catalogue's authors edit
+        raise PermissionDenied(NOT_ALLOWED)
     rows = [(spec, rule_values(spec.key)) for spec in rule_specs()]
-    return render(request, "rules/list.html", {"rows": rows})
+    context = {"rows": rows, "may_edit": catalogue_may_write(user=request.user)}
+    return render(request, "rules/list.html", context)
 
 
 @login_required
