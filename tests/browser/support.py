@@ -64,7 +64,8 @@ def menu(page, label: str) -> None:
 
 def pick_item(page, name: str, code: str = "") -> None:
     """Choose an item on the 收件 page by (part of) its name and open its checklist. Until
-    the picker shows names (issue 21 part 1), an option may carry only the item's code."""
+    the picker shows names (issue 21 part 1), an option may carry only the item's code.
+    The page also has a search form above the picker: click the picker's own button."""
     select = page.locator("select[name=item]")
     value = select.evaluate(
         "(s, [name, code]) => [...s.options].find(o => o.text.includes(name))?.value"
@@ -72,5 +73,5 @@ def pick_item(page, name: str, code: str = "") -> None:
         [name, code],
     )
     select.select_option(value)
-    page.locator("form[method=get] [type=submit]").first.click()
+    page.locator("form[method=get]", has=select).locator("[type=submit]").click()
     page.wait_for_load_state()

@@ -18,6 +18,7 @@ from permissions.services import staff_create
 from sites.cases.models import Case, CaseStatus
 from sites.cases.querycode import query_code_hash
 from sites.feedback.models import Complaint, Rating
+from sites.joint.models import Part
 from sites.queueing.demo import demo_windows_ensure
 from tests.browser.support import assert_accessible, chinese_only, menu, pick_item
 from tests.cases.factories import ID_NUMBER, PHONE, case_make, clerk
@@ -26,8 +27,6 @@ from tests.supervision.conftest import month  # noqa: F401  (the hand-counted mo
 from tests.workbench.test_joint_pages import SPREAD, answered
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-FORMS_FIX = "waits for issue 21 part 1 (helper `forms`): "
 
 
 def start(page, login, username: str):
@@ -107,7 +106,6 @@ def test_village_agent_files_and_follows(page, login, village, screenshot):
     screenshot(page, "3-followed")
 
 
-@pytest.mark.xfail(strict=False, reason=FORMS_FIX + "after 上报 the clerk lands on a 404")
 def test_village_clerk_accepts_and_forwards(page, login, village, screenshot):
     demo_staff_ensure()
     start(page, login, "v-shiqiao-clerk")
@@ -119,7 +117,7 @@ def test_village_clerk_accepts_and_forwards(page, login, village, screenshot):
     act(page, "forward")
     assert Case.objects.get(number=number).owner_site.code == "t-maan"  # ownership moved up
     screenshot(page, "2-forwarded")
-    chinese_only(page)  # the step that waits: the page after 上报 is a 404 today
+    chinese_only(page)  # after 上报: 待办 with a note, not a 404
     assert "页面不存在" not in page.inner_text("main")
     menu(page, "待办")
 
@@ -181,11 +179,7 @@ def test_supervisor_reads_the_dashboard_orders_and_exports_the_ranking(
     screenshot(page, "4-rules")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=FORMS_FIX + "the county's 收件 lists no items; 联办件 page actions answer 未知操作",
-)
-def test_county_clerk_files_a_joint_case_and_reassigns_a_part(
+def test_county_clerk_files_a_joint_case_and_the_supervisor_reassigns_a_part(
     page, login, halls, at_site, screenshot
 ):
     at_site("county")
@@ -193,7 +187,7 @@ def test_county_clerk_files_a_joint_case_and_reassigns_a_part(
     start(page, login, "county-clerk")
     menu(page, "收件")
     screenshot(page, "1-intake")
-    pick_item(page, "食品经营许可")  # waits: the county's 收件 lists no items today
+    pick_item(page, "食品经营许可")  # the county lists its items too
     page.fill("input[name=applicant_name]", "李四")
     page.fill("input[name=applicant_id_number]", ID_NUMBER)
     page.fill("input[name=applicant_phone]", PHONE)
@@ -202,14 +196,23 @@ def test_county_clerk_files_a_joint_case_and_reassigns_a_part(
     number = page.url.rstrip("/").rsplit("/", 1)[-1]
     act(page, "accept")  # a 联办件 is sent to its co-handling departments on acceptance
     back_to_case(page)
-    # waits: the joint case page performs 改派联办环节 (today: 未知操作)
-    form = page.locator("form.act", has=page.locator("button[value=reassign]"))
-    form.locator("select").first.select_option(index=1)
-    form.locator("input[type=text]").first.fill("原承办站点停电，改派")
-    act(page, "reassign")
-    assert "未知操作" not in page.inner_text("main")
     assert Case.objects.get(number=number).status == CaseStatus.ACCEPTED
+    # 改派 is the county supervisor's power (SitePerm.REASSIGN_TASKS): the clerk hands over
+    page.context.clear_cookies()
+    start(page, login, "county-supervisor")
+    menu(page, "办件查询")
+    page.get_by_role("link", name=number).first.click()
+    page.wait_for_url(re.compile(r"/gongzuotai/banjian/[^/]+/$"))
+    form = page.locator("form.act", has=page.get_by_role("button", name="改派")).first
+    moved = form.locator("strong").inner_text()  # 改派 <部门>环节
+    form.locator("select[name=site]").select_option(label="马鞍镇便民服务中心")
+    form.locator("textarea[name=reason]").fill("原承办部门人员外出，改派")
+    form.get_by_role("button", name="改派").click()
+    page.wait_for_load_state()
     screenshot(page, "2-reassigned")
+    assert "未知操作" not in page.inner_text("main")
+    part = Part.objects.get(case_number=number, department__name=moved[2:-2].strip())
+    assert part.site.code == "t-maan", page.inner_text("main")  # now at the hall chosen
 
 
 def test_citizen_takes_a_number_books_queries_rates_and_complains(
