@@ -71,6 +71,14 @@ def ranking_page(request):
     year, month = _period(request)
     context = _tables(year, month)
     context["may_handle"] = may_handle_feedback(user=request.user)
+    # a window's ledger names its staff: link it only for who may open it (no 403 links)
+    context["openable"] = {
+        r.subject.pk
+        for r in context["monthly"]
+        if may_view_window(
+            user=request.user, site_code=r.subject.site_code, number=r.subject.number
+        )
+    }
     context["published"] = Award.objects.filter(
         period__in=[f"{year}-{month:02d}", f"{year}-Q{context['quarter']}", str(year)]
     ).select_related("window", "staff")
