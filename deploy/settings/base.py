@@ -270,6 +270,9 @@ HALL_SYNC_HMAC = env_str("HALL_SYNC_HMAC", "refuse")  # "accept": while some hal
 HALL_SYNC_KEY_GRACE_S = env_int("HALL_SYNC_KEY_GRACE_S", 7 * 86400)  # previous key accepted
 INSTALLED_APPS.append("county.hallkeys")
 HALL_SYNC_DECLARE = env_bool("HALL_SYNC_DECLARE", True)  # false with per-hall broker accounts
+# The per-hall broker accounts' prefix (`hall broker-provision --prefix`, "hall-"): when set,
+# a message whose AMQP user_id is not "<prefix><origin>" is quarantined (decision 0020).
+HALL_SYNC_BROKER_ACCOUNTS = env_str("HALL_SYNC_BROKER_ACCOUNTS", "")
 # amqps:// (ADR 0012): the CA that signed the broker's certificate; optional client cert.
 HALL_BROKER_CA = env_str("HALL_BROKER_CA", "")
 HALL_BROKER_CERT = env_str("HALL_BROKER_CERT", "")
