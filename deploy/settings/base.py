@@ -190,7 +190,7 @@ REST_FRAMEWORK = {
     # Deny by default: an account needs a role at some site (permissions.rest.IsStaff);
     # every view narrows further through permissions.access.
     "DEFAULT_PERMISSION_CLASSES": ["permissions.rest.IsStaff"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "permissions.pagination.BoundedPagination",  # limits bounded
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
