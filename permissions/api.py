@@ -217,9 +217,16 @@ class CaseStatusQuery(APIView):
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
                 headers={"Retry-After": str(exc.retry_after)},
             )
-        data = request.data if hasattr(request.data, "get") else {}
-        case = citizen.citizen_case_lookup(
-            number=str(data.get("number", "")), query_code=str(data.get("query_code", ""))
+        # Bounded before the database (length, no NUL); a misfit is answered as "no such case"
+        data = CaseStatusRequestSerializer(
+            data=request.data if hasattr(request.data, "get") else {}
+        )
+        case = (
+            citizen.citizen_case_lookup(
+                number=data.validated_data["number"], query_code=data.validated_data["query_code"]
+            )
+            if data.is_valid()
+            else None
         )
         if case is None:
             return Response({"detail": citizen.NO_ANSWER}, status=status.HTTP_404_NOT_FOUND)
