@@ -24,6 +24,7 @@ outbox_put_many([Outgoing(type, aggregate, payload, dest, schema=1), ...]) -> [E
     Several messages in the caller's transaction, in order, with a fixed number of
     statements (a writer filing many events at once).
 owner_of(aggregate) -> str | None      the owner as known at this node
+issuer_of(key) -> str | None           the hall whose numbers `key` is ("<hall>-..."), if any
 Reject(reason)                          raise in a handler to quarantine the message
 own_key() / key_rotate()                this hall's Ed25519 key (sync/keys.py); rotating
                                         returns the new key, certified by the old one
@@ -32,7 +33,7 @@ Envelope                                id, type, schema, origin, dest, aggregat
                                         prev, at, payload, meta, sig
 """
 
-from sync.chain import owner_of
+from sync.chain import issuer_of, owner_of
 from sync.config import fanin
 from sync.envelope import Envelope, Reject
 from sync.keys import certificate_valid, key_rotate, keys_changed, kid_of, own_key, pinned_keys
@@ -57,6 +58,7 @@ __all__ = [
     "applier_many",
     "certificate_valid",
     "fanin",
+    "issuer_of",
     "key_rotate",
     "keys_changed",
     "kid_of",

@@ -10,6 +10,7 @@ from django.db import connection
 
 from county.readmodel.models import CaseRecord
 from sites.cases.messages import CASE_EVENT
+from sites.feedback.models import Rating
 from sync import inbox
 from sync.inbox import SEQ_MAX, inbox_apply
 from sync.models import AggregateState, HeldMessage, InboxMessage, QuarantinedMessage
@@ -240,3 +241,35 @@ def test_the_case_event_limits_are_the_read_models_columns():
             assert low <= kind.min and kind.max <= high, (name, kind, low, high)
     number = CASE_EVENT.fields["number"]
     assert number.max_length == CaseRecord._meta.get_field("number").max_length
+
+
+@pytest.mark.parametrize(
+    ("key", "owner"),
+    [(NUMBER, TOWNSHIP), (f"PD-{TOWNSHIP}-20261207-A001-7", TOWNSHIP)],
+)
+def test_a_hall_cannot_pre_empt_the_rating_of_another_halls_case_or_ticket(key, owner):
+    def rating(origin: str) -> bytes:
+        payload = {
+            "case_number": key,
+            "window_site": owner,
+            "window_site_name": "",
+            "window_number": "1",
+            "window_name": "",
+            "department_code": "",
+            "department_name": "",
+            "staff_username": "",
+            "staff_name": "",
+            "item_name": "测试事项",
+            "level": "very_satisfied",
+            "channel": "window",
+            "comment": "",
+            "given_at": "2026-12-07T10:00:00+08:00",
+            "given_site": origin,
+        }
+        data = envelope_dict(origin=origin, dest="county", type="feedback.rating")
+        return signed(data | {"payload": payload}).encode()
+
+    squat = inbox_apply(bodies=[rating(VILLAGE)])
+    assert squat.quarantined == [f"评价的办件或排队号不属于 {VILLAGE}"]
+    assert inbox_apply(bodies=[rating(owner)]).applied == 1
+    assert Rating.objects.get(case_number=key).given_site == owner
