@@ -59,8 +59,10 @@ def rating_received(envelope) -> None:
 def _may_rate(origin: str, key: str) -> bool:
     """A served queue number ("PD-<hall>-...") is rated at its hall only; a case at a hall
     on its route as the county's read model knows it (filed, owning, deciding), or, before
-    the read model has it, at the hall that issued its number."""
+    the read model has it, on the branch of the hall that issued its number (a case moves
+    only up and down its branch of the tree)."""
     from county.readmodel.models import CaseRecord
+    from sites.registry.models import Site
 
     if key.startswith("PD-"):
         return issuer_of(key[3:]) == origin
@@ -69,9 +71,15 @@ def _may_rate(origin: str, key: str) -> bool:
         .only("origin_site", "owner_site", "decided_site")
         .first()
     )
-    if record is None:
-        return issuer_of(key) in (None, origin)
-    return origin in (record.origin_site, record.owner_site, record.decided_site)
+    if record is not None:
+        return origin in (record.origin_site, record.owner_site, record.decided_site)
+    issuer = issuer_of(key)
+    if issuer in (None, origin):
+        return True
+    paths = dict(Site.objects.filter(code__in=[issuer, origin]).values_list("code", "path"))
+    if len(paths) < 2:
+        return False
+    return paths[origin].startswith(paths[issuer]) or paths[issuer].startswith(paths[origin])
 
 
 @applier(COMPLAINT_TYPE, payload=COMPLAINT)
