@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from permissions import access, citizen
-from permissions.auth import LOCKED_MESSAGE, client_address, login_locked
+from permissions.auth import client_address, login_lockout_response
 from permissions.ratelimit import RateLimited
 from permissions.rest import IsStaff, case_for_request, site_permission
 from permissions.roles import ROLES, SitePerm
@@ -39,14 +39,13 @@ class TokenObtain(APIView):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         username = data.validated_data["username"]
-        if login_locked(username=username):
-            return Response({"detail": LOCKED_MESSAGE}, status=status.HTTP_403_FORBIDDEN)
         user = authenticate(
             request._request, username=username, password=data.validated_data["password"]
         )
+        if getattr(request._request, "axes_locked_out", False):
+            return login_lockout_response(request._request)  # 429, how long to wait
         if user is None or not user.is_active:
-            message = LOCKED_MESSAGE if login_locked(username=username) else "用户名或密码错误。"
-            return Response({"detail": message}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"detail": "用户名或密码错误。"}, status=status.HTTP_400_BAD_REQUEST)
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
@@ -218,9 +217,16 @@ class CaseStatusQuery(APIView):
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
                 headers={"Retry-After": str(exc.retry_after)},
             )
-        data = request.data if hasattr(request.data, "get") else {}
-        case = citizen.citizen_case_lookup(
-            number=str(data.get("number", "")), query_code=str(data.get("query_code", ""))
+        # Bounded before the database (length, no NUL); a misfit is answered as "no such case"
+        data = CaseStatusRequestSerializer(
+            data=request.data if hasattr(request.data, "get") else {}
+        )
+        case = (
+            citizen.citizen_case_lookup(
+                number=data.validated_data["number"], query_code=data.validated_data["query_code"]
+            )
+            if data.is_valid()
+            else None
         )
         if case is None:
             return Response({"detail": citizen.NO_ANSWER}, status=status.HTTP_404_NOT_FOUND)

@@ -1,42 +1,49 @@
-"""Staff authentication: lockout after repeated failures and the password rule.
+"""Staff authentication: login lockout (django-axes) and the password rule.
 
-Lockout is per username (lower-cased), whether or not the account exists, so a lock tells an
-outsider nothing about which usernames are real. While locked, attempts are refused before
-the password is checked and are not counted, so the lock ends on time and an attacker gets at
-most `failures` guesses per lock period. `hall staff-unlock` clears a lock.
+Lockout is per pair (username, client address), never per username alone: usernames are
+predictable (t-maan-clerk), and an outsider's wrong passwords from their address must not
+lock the clerk out at the window. `failures` wrong passwords lock the pair for
+`lock_minutes`; every further failure of a locked pair doubles its wait, up to
+`max_minutes` (a guesser slows itself down, nobody else). The answer says in Chinese how
+long to wait. A hall administrator unlocks in the admin (访问尝试, django-axes) or with
+`hall staff-unlock`. Decision 0020.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import timedelta
 
+from axes.backends import AxesStandaloneBackend
+from axes.models import AccessAttempt
+from axes.utils import reset
 from django.conf import settings
-from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.dispatch import receiver
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils import timezone
-
-from permissions.models import LoginThrottle
-
-LOCKED_MESSAGE = "登录失败次数过多，账号已临时锁定，请稍后再试。"
 
 
 def _policy() -> dict:
-    default = {"failures": 5, "window_minutes": 15, "lock_minutes": 15}
+    default = {"failures": 5, "lock_minutes": 15, "max_minutes": 24 * 60}
     return {**default, **getattr(settings, "HALL_LOGIN_LOCKOUT", {})}
 
 
-def _key(username: str | None) -> str:
-    return (username or "").strip().lower()[:150]
+def login_failure_limit(request=None, credentials=None) -> int:
+    return _policy()["failures"]
+
+
+def login_username(request, credentials) -> str:
+    """The username as locked: case does not make a new pair (AXES_USERNAME_CALLABLE)."""
+    name = (credentials or {}).get("username") or ""
+    return str(name).strip().lower()[:150]
 
 
 def client_address(request) -> str | None:
     """The caller's address: REMOTE_ADDR, or the address `HALL_TRUSTED_PROXY_HOPS` reverse
     proxies in front of us saw (taken from the right of X-Forwarded-For; a client can
-    prepend anything it likes on the left)."""
+    prepend anything it likes on the left). Also AXES_CLIENT_IP_CALLABLE."""
     if request is None:
         return None
     hops = int(getattr(settings, "HALL_TRUSTED_PROXY_HOPS", 0))
@@ -48,57 +55,72 @@ def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-def login_locked(*, username: str, now=None) -> bool:
-    now = now or timezone.now()
-    return LoginThrottle.objects.filter(username=_key(username), locked_until__gt=now).exists()
+def _attempt(request) -> AccessAttempt | None:
+    credentials = getattr(request, "axes_credentials", None) or {}
+    username = login_username(request, credentials)
+    if request is None or not username:
+        return None
+    return (
+        AccessAttempt.objects.filter(username=username, ip_address=client_address(request))
+        .order_by("-attempt_time")
+        .first()
+    )
 
 
-@transaction.atomic
-def login_failure_record(*, username: str, address: str | None, now=None) -> LoginThrottle:
+def cool_off_for(failures: int) -> timedelta:
+    """The wait of a pair after `failures` failures: lock_minutes at the limit, doubled for
+    each failure after it, at most max_minutes."""
     policy = _policy()
-    now = now or timezone.now()
-    row, _ = LoginThrottle.objects.select_for_update().get_or_create(username=_key(username))
-    if row.locked_until and row.locked_until > now:
-        return row  # locked: not counted (see module docstring)
-    window = timedelta(minutes=policy["window_minutes"])
-    if row.first_failure_at is None or now - row.first_failure_at > window or row.locked_until:
-        row.failures, row.first_failure_at, row.locked_until = 0, now, None
-    row.failures += 1
-    row.last_failure_at, row.last_failure_ip = now, address
-    if row.failures >= policy["failures"]:
-        row.locked_until = now + timedelta(minutes=policy["lock_minutes"])
-    row.save()
-    return row
+    extra = max(0, failures - policy["failures"])
+    minutes = policy["lock_minutes"] * 2 ** min(extra, 16)
+    return timedelta(minutes=min(minutes, policy["max_minutes"]))
 
 
-def login_success_record(*, username: str) -> None:
-    LoginThrottle.objects.filter(username=_key(username)).delete()
+def login_cool_off(request=None) -> timedelta:
+    """AXES_COOLOFF_TIME: the growing wait of the pair making this request."""
+    attempt = _attempt(request) if request is not None else None
+    return cool_off_for(attempt.failures_since_start if attempt else 0)
+
+
+def login_wait_minutes(request) -> int:
+    """Whole minutes (at least 1) until the pair making `request` may try again."""
+    attempt = _attempt(request)
+    if attempt is None:
+        return math.ceil(cool_off_for(0).total_seconds() / 60)
+    until = attempt.attempt_time + cool_off_for(attempt.failures_since_start)
+    return max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+
+
+def locked_message(minutes: int) -> str:
+    return f"登录失败次数过多，该账号在您所在的地址已临时锁定，请 {minutes} 分钟后再试。"
+
+
+def login_lockout_response(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: 429 with the wait, as JSON for the API, else the login page."""
+    minutes = login_wait_minutes(request)
+    message = locked_message(minutes)
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=429)
+    else:
+        response = render(request, "permissions/login.html", {"locked": message}, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' check, first of the backends. A login without a request (the shell, a
+    management command, a test client's login()) has no address to lock a pair by: it is
+    not checked here (axes would raise) and the password backends decide as usual."""
+
+    def authenticate(self, request=None, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 def login_unlock(*, username: str) -> bool:
-    return LoginThrottle.objects.filter(username=_key(username)).delete()[0] > 0
-
-
-class LockoutModelBackend(ModelBackend):
-    """ModelBackend that refuses a locked username before looking at the password."""
-
-    def authenticate(self, request, username=None, password=None, **kwargs):
-        username = username if username is not None else kwargs.get("username")
-        if username is not None and login_locked(username=username):
-            # PermissionDenied stops Django trying other backends; user_login_failed is
-            # still sent, and the receiver below does not count it while locked.
-            raise PermissionDenied(LOCKED_MESSAGE)
-        user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is not None:
-            login_success_record(username=username)
-        return user
-
-
-@receiver(user_login_failed, dispatch_uid="permissions-login-failed")
-def _on_login_failed(sender, credentials, request=None, **kwargs) -> None:
-    username = credentials.get("username")
-    if username:
-        login_failure_record(username=username, address=client_address(request))
+    """Clear every lock of `username` (any address): a hall administrator's action."""
+    return reset(username=login_username(None, {"username": username})) > 0
 
 
 class CharacterClassValidator:

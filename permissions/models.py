@@ -92,24 +92,6 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 # --- authentication and abuse control ------------------------------------------------------
 
 
-class LoginThrottle(models.Model):
-    """Failed logins per username; a lock after repeated failures (see permissions.auth)."""
-
-    username = models.CharField("用户名", max_length=150, unique=True)
-    failures = models.PositiveIntegerField("连续失败次数", default=0)
-    first_failure_at = models.DateTimeField("首次失败时间", null=True, blank=True)
-    last_failure_at = models.DateTimeField("最近失败时间", null=True, blank=True)
-    last_failure_ip = models.GenericIPAddressField("最近失败地址", null=True, blank=True)
-    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "登录失败记录"
-        verbose_name_plural = "登录失败记录"
-
-    def __str__(self) -> str:
-        return f"{self.username}: {self.failures}"
-
-
 class RateCounter(models.Model):
     """A fixed-window counter (key, window start). In the database so that every worker
     process of a node shares it; old windows are deleted as new ones are written."""

@@ -49,7 +49,9 @@ def supervised_codes(*, user) -> list[str] | None:
 
 
 def access_supervision(*, user, code: str) -> Site:
-    site = Site.objects.filter(code=code).first()
+    # bounded before the database: a value no site code can be (too long, NUL) is unknown
+    fits = len(code) <= Site._meta.get_field("code").max_length and "\x00" not in code
+    site = Site.objects.filter(code=code).first() if fits else None
     if site is None:
         raise AccessNotFound(NOT_FOUND_MESSAGE)
     paths = user_site_grants(user=user).subtree_paths(SitePerm.SUPERVISE)

@@ -1,31 +1,14 @@
-"""Staff login and logout pages (session). The lockout applies as for the API token."""
+"""Staff login and logout pages (session). The lockout (django-axes, permissions/auth.py)
+applies as for the API token: a locked pair gets the page with how long to wait."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 
-from permissions.auth import LOCKED_MESSAGE, login_locked
-
 
 class StaffLoginForm(AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "用户名或密码错误。",
-        "locked": LOCKED_MESSAGE,
-    }
-
-    def clean(self):
-        username = self.cleaned_data.get("username")
-        if username and login_locked(username=username):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            if username and login_locked(username=username):  # this failure locked it
-                raise forms.ValidationError(self.error_messages["locked"], code="locked") from None
-            raise
+    error_messages = {**AuthenticationForm.error_messages, "invalid_login": "用户名或密码错误。"}
 
 
 class StaffLoginView(auth_views.LoginView):

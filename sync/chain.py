@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection
 
 from sync import bulk
+from sync.config import site_codes
 from sync.models import AggregateState
 
 _batch = threading.local()
@@ -95,6 +96,28 @@ def state_save(state: AggregateState, *, created: bool) -> None:
         state.save(force_insert=True)
     else:
         state.save(update_fields=["owner", "seq", "seen"])
+
+
+def state_forget(key: str) -> None:
+    """Undo the creation of `key`'s chain in this batch: a refused first message leaves no
+    row behind (it would make its sender the owner of a number it never had)."""
+    states = getattr(_batch, "states", None)
+    if states is not None:
+        states.pop(key, None)
+        _batch.new.discard(key)
+        _batch.dirty.discard(key)
+        return
+    AggregateState.objects.filter(key=key).delete()
+
+
+def issuer_of(key: str) -> str | None:
+    """The hall whose numbers `key` belongs to: the longest hall code that, with a hyphen,
+    begins it (case numbers are "<hall>-<day>-<n>"); None when it names no hall."""
+    found = None
+    for code in site_codes():
+        if key.startswith(f"{code}-") and (found is None or len(code) > len(found)):
+            found = code
+    return found
 
 
 def in_batch() -> bool:

@@ -55,6 +55,13 @@ def _raw(message) -> bytes:
     return body.encode() if isinstance(body, str) else bytes(body)
 
 
+def _sender(message) -> str | None:
+    user = (message.properties or {}).get("user_id")
+    if isinstance(user, bytes):
+        user = user.decode("utf-8", "replace")
+    return user or None
+
+
 def _too_big(message) -> int:
     return int((message.headers or {}).get(TOO_BIG) or 0)
 
@@ -137,7 +144,10 @@ class Consumer:
                 refused[i] = f"too big: {size} bytes > {limit}"
             else:
                 bodies.append(_raw(message))
-        result = inbox_apply(bodies=bodies, refused=refused)
+        # Who published each (RabbitMQ checks user_id against the login): per-hall accounts
+        # make it a second check besides the signature. The filesystem transport has none.
+        senders = [_sender(m) for m in messages] if self.amqp else None
+        result = inbox_apply(bodies=bodies, refused=refused, senders=senders)
         # Committed: now ack. Refused bodies go to the dead-letter queue first.
         last_ok = None
         for message, body in zip(messages, bodies, strict=True):

@@ -9,6 +9,8 @@ envelope's `prev` (the last seq of the chain that this site saw).
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -27,9 +29,47 @@ from sync.models import (
     QuarantinedMessage,
 )
 from sync.registry import Applier, appliers_for
-from sync.schema import payload_check
+from sync.schema import int_range, payload_check
+
+log = logging.getLogger("sync.inbox")
 
 QUARANTINE_KEEP = 64_000  # bytes of a refused body kept for inspection
+
+
+def _field(model, name: str):
+    return model._meta.get_field(name)
+
+
+# What the envelope's own values land in (inbox, held gaps, chains): checked before anything
+# is written, so that no value of one message can fail the statements of its whole batch.
+SEQ_MAX = min(
+    int_range(_field(m, n))[1]
+    for m, n in ((InboxMessage, "seq"), (HeldMessage, "after"), (AggregateState, "seq"))
+)
+TYPE_MAX = min(_field(InboxMessage, "type").max_length, _field(OriginState, "last_type").max_length)
+AGGREGATE_MAX = min(
+    _field(m, "aggregate" if m is not AggregateState else "key").max_length
+    for m in (InboxMessage, HeldMessage, AggregateState)
+)
+
+
+def envelope_bounds(env: Envelope) -> str | None:
+    """Why `env`'s own fields cannot be stored here (None when they can)."""
+    if env.seq > SEQ_MAX or env.prev > SEQ_MAX:
+        return f"out of range: seq {env.seq} / prev {env.prev} > {SEQ_MAX}"[:200]
+    if len(env.type) > TYPE_MAX:
+        return f"out of range: type longer than {TYPE_MAX}"
+    if len(env.aggregate) > AGGREGATE_MAX:
+        return f"out of range: aggregate longer than {AGGREGATE_MAX}"
+    return None
+
+
+def _usable() -> bool:
+    """Whether this node's database connection still works (else the error is the node's)."""
+    try:
+        return connection.connection is not None and connection.is_usable()
+    except Exception:  # a broken connection may raise anything while being asked
+        return False
 
 
 # What the database refuses of one statement (NOT NULL, a length, a value psycopg cannot
@@ -71,8 +111,6 @@ def _text(value, limit: int) -> str:
 
 def _claimed(body: bytes) -> dict:
     """What a refused body says about itself, for the quarantine listing (best effort)."""
-    import json
-
     try:
         data = json.loads(body)
         if isinstance(data, dict):
@@ -80,6 +118,10 @@ def _claimed(body: bytes) -> dict:
     except (ValueError, UnicodeDecodeError, RecursionError):
         pass
     return {}
+
+
+def _because(exc: BaseException) -> str:
+    return f"apply failed: {type(exc).__name__}: {exc}"
 
 
 def _quarantine_row(body: bytes, reason: str) -> QuarantinedMessage:
@@ -111,10 +153,15 @@ class _Batch:
         self._undo: tuple | None = None  # the chain state before the message being applied
 
     # -- one message -------------------------------------------------------------
-    def take(self, body: bytes, env: Envelope | Reject) -> None:
-        """`env`: the body parsed once by the caller, or why it was refused."""
+    def take(self, body: bytes, env: Envelope | Reject, sender: str | None = "") -> None:
+        """`env`: the body parsed once by the caller, or why it was refused. `sender`: the
+        broker account that published it (None: none said; "": not checked)."""
         if isinstance(env, Reject):
             self._refuse(body, env.reason)
+            return
+        problem = envelope_bounds(env) or _account_problem(env, sender)
+        if problem:
+            self._refuse(body, problem)
             return
         if (env.origin, env.id) in self.seen_ids:
             self.result.duplicate += 1
@@ -144,16 +191,47 @@ class _Batch:
         if not self.careful:
             self._route(env, body)
             return
+        mark = self._mark(env)
         try:
-            # One savepoint per message: whatever the database refuses of this message
-            # is undone alone and the batch goes on.
+            # One savepoint per message: whatever fails of this message (the database's
+            # refusal, a handler's bug) is undone alone and the batch goes on.
             with transaction.atomic():
                 self._route(env, body)
-        except NODE_ERRORS:
-            raise
-        except (DatabaseError, ValueError) as exc:
-            self._refuse(body, f"database refused: {type(exc).__name__}: {exc}")
-            self._rollback_chain(env, None)
+        except Exception as exc:
+            if isinstance(exc, NODE_ERRORS) and not _usable():
+                raise  # the node's fault (connection lost): the broker redelivers
+            self._restore(env, mark)
+            what = "database refused" if isinstance(exc, DatabaseError) else "apply failed"
+            self._refuse(body, f"{what}: {type(exc).__name__}: {exc}")
+
+    def _mark(self, env: Envelope) -> tuple:
+        """The batch's bookkeeping before one message (careful pass only: a copy each)."""
+        r = self.result
+        origins = {k: (v.last_msg_id, v.last_type, v.applied) for k, v in self.origins.items()}
+        st = chain.state_get(env.aggregate) if env.aggregate else None
+        before = (st.owner, st.seq, dict(st.seen)) if st else None
+        counts = (r.applied, r.duplicate, r.held)
+        return (len(self.inbox), set(self.seen_ids), counts, origins, before)
+
+    def _restore(self, env: Envelope, mark: tuple) -> None:
+        """Forget what a message that failed half way had booked (its effect was undone)."""
+        n, seen, (applied, duplicate, held), origins, before = mark
+        self._undo = None
+        if env.aggregate:
+            if before is None:
+                chain.state_forget(env.aggregate)
+            else:
+                st = chain.state_get(env.aggregate)
+                st.owner, st.seq, st.seen = before
+        del self.inbox[n:]
+        self.seen_ids = seen
+        self.result.applied, self.result.duplicate, self.result.held = applied, duplicate, held
+        for key in list(self.origins):
+            if key not in origins:
+                del self.origins[key]
+            else:
+                row = self.origins[key]
+                row.last_msg_id, row.last_type, row.applied = origins[key]
 
     def _route(self, env: Envelope, body: bytes) -> None:
         self._undo = None
@@ -161,6 +239,15 @@ class _Batch:
             self._apply(env, body, state=None)
             return
         state = chain.state_get(env.aggregate)
+        if state is None:
+            issuer = chain.issuer_of(env.aggregate)
+            if issuer is not None and issuer != env.origin:
+                # A number another hall issued: only that hall starts its chain; others
+                # take part in it only by a transfer from its owner.
+                self._refuse(
+                    body, f"not issuer: {env.aggregate} is numbered by {issuer}, not {env.origin}"
+                )
+                return
         known = state.seq if state else 0
         if env.seq <= known:
             self._record(env)  # an old seq: a duplicate of what this chain already has
@@ -192,6 +279,8 @@ class _Batch:
             return  # nothing waits on this chain: no query per message
         while True:
             state = chain.state_get(aggregate)
+            if state is None:
+                return  # the message was refused and its new chain forgotten
             held = HeldMessage.objects.filter(aggregate=aggregate, after=state.seq).first()
             if held is None:
                 return
@@ -288,10 +377,12 @@ class _Batch:
         if not env.aggregate or self._undo is None:
             return
         owner, seq, seen, created = self._undo
+        self._undo = None
+        if created:
+            chain.state_forget(env.aggregate)  # no row left: it would claim the number
+            return
         st = chain.state_get(env.aggregate)
         st.owner, st.seq, st.seen = owner, seq, seen
-        if created:
-            st.seq = 0
 
     def _record(self, env: Envelope) -> None:
         self.seen_ids.add((env.origin, env.id))
@@ -394,13 +485,38 @@ def _known(envs: list[Envelope]) -> set[tuple[str, str]]:
     return {(o, str(i)) for o, i in rows}
 
 
-def inbox_apply(*, bodies: list[bytes], refused: dict[int, str] | None = None) -> BatchResult:
+def _account_problem(env: Envelope, sender: str | None) -> str | None:
+    """With per-hall broker accounts (HALL_SYNC_BROKER_ACCOUNTS, the accounts' prefix), the
+    account that published a message must be its origin's: a second check besides the
+    signature (docs/decisions/0012, 0020). `sender` "" means not checked (not from a broker
+    that says, or accounts off)."""
+    prefix = getattr(settings, "HALL_SYNC_BROKER_ACCOUNTS", "")
+    if not prefix or sender == "":
+        return None
+    if sender is None:
+        return "broker account: no user_id"
+    if sender != f"{prefix}{env.origin}":
+        return f"broker account: {_text(sender, 60)} is not {prefix}{env.origin}"
+    return None
+
+
+def inbox_apply(
+    *,
+    bodies: list[bytes],
+    refused: dict[int, str] | None = None,
+    senders: list[str | None] | None = None,
+) -> BatchResult:
     """Apply a batch of received bodies in one transaction; returns what happened.
 
     Each body is parsed and verified once. The fast pass calls handlers directly (batch
-    forms where registered); if any handler fails, the transaction is rolled back and the
-    batch redone with a savepoint per message, so a bad message is quarantined alone.
+    forms where registered); if anything fails, the transaction is rolled back and the
+    batch redone with a savepoint per message, so a bad message is quarantined alone. If
+    even that fails (a fault outside any one message's savepoint), each message is applied
+    in a transaction of its own and one that still fails is quarantined with the error:
+    every body ends applied or quarantined, and only a lost database connection (the
+    node's fault, not the message's) escapes to the caller, which does not ack.
     `refused`: index → reason for bodies the transport already refused (too big to read).
+    `senders`: the broker account that published each body (see _account_problem).
     """
     refused = refused or {}
     keys_at_parse = keys.generation()
@@ -408,19 +524,45 @@ def inbox_apply(*, bodies: list[bytes], refused: dict[int, str] | None = None) -
         (body, Reject(refused[i]) if i in refused else _parse(body))
         for i, body in enumerate(bodies)
     ]
+    accounts = senders if senders is not None else [""] * len(bodies)
+    items = list(zip(parsed, accounts, strict=True))
     for careful in (False, True):
         try:
-            return _run(parsed, careful=careful, keys_at_parse=keys_at_parse)
+            return _run(items, careful=careful, keys_at_parse=keys_at_parse)
         except _Redo:
             continue
-    raise AssertionError("unreachable")
+        except Exception as exc:
+            if isinstance(exc, NODE_ERRORS) and not _usable():
+                raise
+            log.warning("inbox batch (careful=%s) failed: %s", careful, _because(exc))
+    return _one_by_one(items, keys_at_parse=keys_at_parse)
 
 
-def _run(
-    parsed: list[tuple[bytes, Envelope | Reject]], *, careful: bool, keys_at_parse: int = 0
-) -> BatchResult:
+def _one_by_one(items: list, *, keys_at_parse: int) -> BatchResult:
+    total = BatchResult()
+    for item in items:
+        try:
+            result = _run([item], careful=True, keys_at_parse=keys_at_parse)
+        except Exception as exc:
+            if isinstance(exc, NODE_ERRORS) and not _usable():
+                raise
+            (body, _), _ = item
+            row = _quarantine_row(body, _because(exc))
+            with transaction.atomic():
+                QuarantinedMessage.objects.bulk_create([row], ignore_conflicts=True)
+            result = BatchResult(quarantined=[row.reason], refused={row.digest})
+        total.applied += result.applied
+        total.duplicate += result.duplicate
+        total.held += result.held
+        total.quarantined += result.quarantined
+        total.refused |= result.refused
+    return total
+
+
+def _run(items: list, *, careful: bool, keys_at_parse: int = 0) -> BatchResult:
+    """`items`: ((body, parsed envelope or Reject), broker account) per message."""
     batch = _Batch(careful=careful)
-    envs = [env for _, env in parsed if isinstance(env, Envelope)]
+    envs = [env for (_, env), _ in items if isinstance(env, Envelope)]
     aggregates = {env.aggregate for env in envs if env.aggregate}
     ok = False
     try:
@@ -433,7 +575,7 @@ def _run(
                         "aggregate", flat=True
                     )
                 )
-            for body, env in parsed:
+            for (body, env), sender in items:
                 if (
                     isinstance(env, Reject)
                     and env.reason.startswith(keys.UNKNOWN_KEY)
@@ -441,7 +583,7 @@ def _run(
                 ):
                     # An earlier message of this batch (a release) brought new keys.
                     env = _parse(body)
-                batch.take(body, env)
+                batch.take(body, env, sender)
             batch.flush_run()
             chain.batch_end(commit=True)
             batch.flush()

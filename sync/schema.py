@@ -8,14 +8,21 @@ of failing inside the batch transaction. Keys not named are left to the handler.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from decimal import Decimal as _Decimal
+from decimal import InvalidOperation
+
+from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 from sync.envelope import Reject
 
-# The widest column types the payloads land in (PostgreSQL integer and smallint).
-INT_MAX = 2_147_483_647
-SMALL_MAX = 32_767
+# The portable ranges of Django's integer fields (PostgreSQL's; SQLite holds more): what a
+# value must fit on every database this code runs on.
+RANGES = BaseDatabaseOperations.integer_field_ranges
+INT_MAX = RANGES["IntegerField"][1]
+SMALL_MAX = RANGES["SmallIntegerField"][1]
 
 
 class Invalid(Exception):
@@ -58,6 +65,32 @@ class Int:
             raise Invalid(where, "不是整数")
         if not self.min <= value <= self.max:
             raise Invalid(where, f"超出范围 {self.min}..{self.max}")
+
+
+@dataclass(frozen=True)
+class Dec:
+    """A decimal as JSON sends it (number or text) that fits `max_digits`/`decimal_places`."""
+
+    max_digits: int = 12
+    decimal_places: int = 2
+    required: bool = True
+    null: bool = False
+
+    def check(self, value, where: str) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise Invalid(where, "不是数值")
+        if isinstance(value, str) and len(value) > self.max_digits + 2:
+            raise Invalid(where, "不是数值")
+        try:
+            number = _Decimal(str(value))
+        except InvalidOperation:
+            raise Invalid(where, "不是数值") from None
+        if not number.is_finite():
+            raise Invalid(where, "不是有限数值")
+        _, digits, exponent = number.as_tuple()
+        places, whole = max(0, -exponent), len(digits) + exponent
+        if places > self.decimal_places or whole > self.max_digits - self.decimal_places:
+            raise Invalid(where, f"超出 {self.max_digits} 位数、{self.decimal_places} 位小数")
 
 
 @dataclass(frozen=True)
@@ -139,6 +172,35 @@ class Obj:
                     raise Invalid(at, "不能为空值")
                 continue
             kind.check(item, at)
+
+
+def int_range(model_field: models.Field) -> tuple[int, int]:
+    """The values `model_field`'s column holds on every supported database."""
+    low, high = RANGES.get(model_field.get_internal_type(), RANGES["BigIntegerField"])
+    return low, high
+
+
+def of(model_field: models.Field, **changes):
+    """The payload kind of a value that lands in `model_field`, its limits taken from the
+    field (length, integer range, decimal digits, null); `changes` override (required, ...).
+    One declaration: a message type names the model fields its values are written to."""
+    null = model_field.null
+    if isinstance(model_field, models.BooleanField):
+        kind = Bool(null=null)
+    elif isinstance(model_field, models.DateTimeField):
+        kind = DateTime(null=null)
+    elif isinstance(model_field, models.DateField):
+        kind = Date(null=null)
+    elif isinstance(model_field, models.DecimalField):
+        kind = Dec(model_field.max_digits, model_field.decimal_places, null=null)
+    elif isinstance(model_field, models.IntegerField):
+        low, high = int_range(model_field)
+        kind = Int(min=low, max=high, null=null)
+    elif isinstance(model_field, (models.CharField, models.TextField)):
+        kind = Str(max_length=model_field.max_length, null=null)
+    else:
+        raise TypeError(f"no payload kind for {model_field!r}")
+    return replace(kind, **changes) if changes else kind
 
 
 def payload_check(schema: Obj | None, payload) -> None:

@@ -141,8 +141,9 @@ DATABASES = {"default": database_config(env_str("HALL_DATABASE_URL", "") or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
-    # ModelBackend plus lockout after repeated failures (permissions/auth.py)
-    "permissions.auth.LockoutModelBackend",
+    # First: refuses a locked (username, address) pair before the password is looked at
+    "permissions.auth.LockoutBackend",  # django-axes
+    "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -155,9 +156,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "permissions.auth.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
-# Staff login lockout: `failures` wrong passwords within `window_minutes` lock the username
-# for `lock_minutes` (hall staff-unlock clears it).
-HALL_LOGIN_LOCKOUT = {"failures": 5, "window_minutes": 15, "lock_minutes": 15}
+# Staff login lockout (django-axes, permissions/auth.py, decision 0020): `failures` wrong
+# passwords lock the pair (username, address) for `lock_minutes`, doubled for every further
+# failure, at most `max_minutes`; the admin (访问尝试) or `hall staff-unlock` clears it.
+HALL_LOGIN_LOCKOUT = {"failures": 5, "lock_minutes": 15, "max_minutes": 24 * 60}
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = "permissions.auth.login_failure_limit"
+AXES_COOLOFF_TIME = "permissions.auth.login_cool_off"
+AXES_USERNAME_CALLABLE = "permissions.auth.login_username"
+AXES_CLIENT_IP_CALLABLE = "permissions.auth.client_address"
+AXES_LOCKOUT_CALLABLE = "permissions.auth.login_lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 # Citizens' case-status queries per client address: (limit, window seconds).
 HALL_CITIZEN_QUERY_LIMITS = [(10, 60), (60, 3600)]
 # Reverse proxies in front of the node whose X-Forwarded-For we trust (0: use REMOTE_ADDR).
@@ -192,7 +204,7 @@ REST_FRAMEWORK = {
     # Deny by default: an account needs a role at some site (permissions.rest.IsStaff);
     # every view narrows further through permissions.access.
     "DEFAULT_PERMISSION_CLASSES": ["permissions.rest.IsStaff"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "permissions.pagination.BoundedPagination",  # limits bounded
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
@@ -276,6 +288,9 @@ HALL_SYNC_HMAC = env_str("HALL_SYNC_HMAC", "refuse")  # "accept": while some hal
 HALL_SYNC_KEY_GRACE_S = env_int("HALL_SYNC_KEY_GRACE_S", 7 * 86400)  # previous key accepted
 INSTALLED_APPS.append("county.hallkeys")
 HALL_SYNC_DECLARE = env_bool("HALL_SYNC_DECLARE", True)  # false with per-hall broker accounts
+# The per-hall broker accounts' prefix (`hall broker-provision --prefix`, "hall-"): when set,
+# a message whose AMQP user_id is not "<prefix><origin>" is quarantined (decision 0020).
+HALL_SYNC_BROKER_ACCOUNTS = env_str("HALL_SYNC_BROKER_ACCOUNTS", "")
 # amqps:// (ADR 0012): the CA that signed the broker's certificate; optional client cert.
 HALL_BROKER_CA = env_str("HALL_BROKER_CA", "")
 HALL_BROKER_CERT = env_str("HALL_BROKER_CERT", "")

@@ -9,12 +9,12 @@ still enough for `next` to lead on. docs/decisions/0017-http-performance.md.
 
 from __future__ import annotations
 
-from rest_framework.pagination import LimitOffsetPagination
+from permissions.pagination import BoundedPagination
 
 COUNT_AHEAD = 10_000
 
 
-class CasePagination(LimitOffsetPagination):
+class CasePagination(BoundedPagination):
     # The cases the rows come from, before the row's columns are chosen: counting these
     # needs no join but the filters' (an index-only scan), while counting the rows'
     # queryset joined item version, item and both sites (13 ms against 3 ms at a

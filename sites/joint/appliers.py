@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from sites.cases.messages import CASE_EVENT, EVENT_TYPE
 from sites.joint.copies import Refused, part_copy_apply, part_copy_withdraw
 from sites.joint.outbound import ASSIGN, OPINION, WITHDRAW
 from sites.joint.records import part_records_apply
@@ -47,15 +48,6 @@ OPINION_GIVEN = Obj(
         "answered_at": DateTime(),
         "answered_by": Str(max_length=150, required=False),
         "reasons": Str(required=False),
-    }
-)
-CASE_EVENT = Obj(
-    {
-        "number": Str(max_length=64, blank=False),
-        "seq": Int(min=1),
-        "type": Str(max_length=24, blank=False),
-        "site": Str(max_length=40, blank=False),
-        "data": Obj(required=False, null=True, empty=True),
     }
 )
 
@@ -98,7 +90,7 @@ def opinion_received(envelope) -> None:
     _run(part_opinion_receive, origin=envelope.origin, payload=_payload(envelope))
 
 
-@applier("case.event", owned=True, copies=True, payload=CASE_EVENT)
+@applier(EVENT_TYPE, owned=True, copies=True, payload=CASE_EVENT)
 def case_event_parts(envelope) -> None:
     """At the county: case events that carry parts keep the parts' read model."""
     if settings.HALL_TIER != "county":

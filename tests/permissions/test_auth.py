@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from permissions.auth import login_failure_record, login_locked
-from permissions.models import LoginThrottle
+from permissions.auth import cool_off_for, locked_message
 from tests.permissions.factories import staff
 
 GOOD = "Qingshan-2026"
@@ -42,24 +42,50 @@ def test_token_login_then_api(clerk):
     assert client.get("/api/auth/me/").status_code in (401, 403)  # the token is gone
 
 
-def test_api_lockout_after_repeated_failures(clerk):
+def _token(client, username, password, address="10.0.0.1"):
+    return client.post(
+        "/api/auth/token/", {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_api_lockout_after_repeated_failures_says_how_long_to_wait(clerk):
     client = APIClient()
-    for _ in range(5):
-        r = client.post("/api/auth/token/", {"username": "wang", "password": "wrong"})
-        assert r.status_code == 400
-    assert "锁定" in r.json()["detail"]
-    # the right password no longer helps while locked
-    r = client.post("/api/auth/token/", {"username": "wang", "password": GOOD})
-    assert r.status_code == 403
-    assert "锁定" in r.json()["detail"]
+    for _ in range(4):
+        assert _token(client, "wang", "wrong").status_code == 400
+    r = _token(client, "wang", "wrong")  # the fifth locks the pair
+    assert r.status_code == 429
+    assert r.json()["detail"] == locked_message(15) and r["Retry-After"] == "900"
+    # the right password no longer helps from that address while locked
+    r = _token(client, "wang", GOOD)
+    assert r.status_code == 429 and "分钟后再试" in r.json()["detail"]
+
+
+def test_an_outsider_cannot_lock_the_clerk_out(clerk):
+    # Given an outsider who guesses the clerk's (predictable) username from their address
+    client = APIClient()
+    for _ in range(8):
+        _token(client, "wang", "wrong", address="203.0.113.7")
+    assert _token(client, "wang", GOOD, address="203.0.113.7").status_code == 429
+    # Then the clerk at the window still logs in, from the hall's address
+    assert _token(client, "wang", GOOD, address="10.0.0.1").status_code == 200
 
 
 def test_unknown_usernames_lock_the_same_way(tree):
     # no difference between real and made-up accounts: nothing to enumerate
     client = APIClient()
-    for _ in range(5):
-        client.post("/api/auth/token/", {"username": "nobody", "password": "wrong"})
-    assert login_locked(username="nobody")
+    answers = [_token(client, "nobody", "wrong").status_code for _ in range(6)]
+    assert answers == [400, 400, 400, 400, 429, 429]
+
+
+def test_the_wait_grows_with_every_failure_of_a_locked_pair(clerk):
+    assert cool_off_for(5) == timedelta(minutes=15)
+    assert cool_off_for(6) == timedelta(minutes=30)
+    assert cool_off_for(8) == timedelta(minutes=120)
+    assert cool_off_for(100) == timedelta(hours=24)  # at most a day
+    client = APIClient()
+    for _ in range(7):
+        r = _token(client, "wang", "wrong")
+    assert r.status_code == 429 and r.json()["detail"] == locked_message(60)
 
 
 def test_page_login_lockout_and_success(clerk, client):
@@ -70,37 +96,44 @@ def test_page_login_lockout_and_success(clerk, client):
     client.post("/accounts/logout/")
     for _ in range(5):
         r = client.post("/accounts/login/", {"username": "WANG", "password": "nope"})
-    assert "锁定" in r.content.decode()  # usernames are locked case-insensitively
+    assert r.status_code == 429  # usernames are locked case-insensitively
+    assert locked_message(15) in r.content.decode()
     r = client.post("/accounts/login/", {"username": "wang", "password": GOOD})
-    assert r.status_code == 200 and "锁定" in r.content.decode()
+    assert r.status_code == 429 and "分钟后再试" in r.content.decode()
 
 
-def test_lock_expires_and_success_resets(clerk):
-    past = timezone.now() - timedelta(hours=1)
-    for _ in range(5):
-        login_failure_record(username="wang", address="10.0.0.1", now=past)
-    assert not login_locked(username="wang")  # lock was 15 minutes, long over
+def test_a_lock_expires_and_success_resets(clerk):
     client = APIClient()
-    assert (
-        client.post("/api/auth/token/", {"username": "wang", "password": GOOD}).status_code == 200
-    )
-    assert not LoginThrottle.objects.filter(username="wang").exists()
-
-
-def test_failures_outside_the_window_do_not_add_up(clerk):
-    now = timezone.now()
-    for minutes in (60, 45, 30, 16):
-        login_failure_record(username="wang", address=None, now=now - timedelta(minutes=minutes))
-    login_failure_record(username="wang", address=None, now=now)
-    assert not login_locked(username="wang")
+    for _ in range(5):
+        _token(client, "wang", "wrong")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert _token(client, "wang", GOOD).status_code == 200
+    # and the count starts again: one more wrong password does not lock
+    assert _token(client, "wang", "wrong").status_code == 400
+    assert _token(client, "wang", GOOD).status_code == 200
 
 
 def test_staff_unlock_command(clerk):
+    client = APIClient()
     for _ in range(5):
-        login_failure_record(username="wang", address=None)
-    assert login_locked(username="wang")
-    call_command("staff-unlock", username="wang")
-    assert not login_locked(username="wang")
+        _token(client, "wang", "wrong")
+    assert _token(client, "wang", GOOD).status_code == 429
+    call_command("staff-unlock", username="WANG")
+    assert _token(client, "wang", GOOD).status_code == 200
+
+
+def test_a_hall_administrator_unlocks_in_the_admin(clerk, client, django_user_model):
+    api = APIClient()
+    for _ in range(5):
+        _token(api, "wang", "wrong")
+    (attempt,) = AccessAttempt.objects.all()
+    admin_user = django_user_model.objects.create_superuser("hall-admin", "", "Qingshan-Admin-1")
+    client.force_login(admin_user)
+    listing = client.get("/admin/axes/accessattempt/")
+    assert listing.status_code == 200 and "wang" in listing.content.decode()
+    done = client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
+    assert done.status_code == 302
+    assert _token(api, "wang", GOOD).status_code == 200
 
 
 def test_staff_create_command(tree, settings, capsys, monkeypatch):

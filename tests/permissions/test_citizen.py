@@ -39,7 +39,10 @@ def test_the_right_code_answers_without_personal_data(case):
     }
 
 
-@pytest.mark.parametrize("how", ["wrong_code", "no_such_case", "empty", "missing_fields"])
+@pytest.mark.parametrize(
+    "how",
+    ["wrong_code", "no_such_case", "empty", "missing_fields", "nul", "too_long", "not_text"],
+)
 def test_every_failure_gets_the_same_answer(case, how):
     client = APIClient()
     reference = client.post(URL, {"number": "nope", "query_code": "NOPE"}, REMOTE_ADDR="10.9.9.9")
@@ -48,6 +51,10 @@ def test_every_failure_gets_the_same_answer(case, how):
         "no_such_case": {"number": case.number + "x", "query_code": QUERY_CODE},
         "empty": {"number": "", "query_code": ""},
         "missing_fields": {},
+        # found by schemathesis: a NUL reached PostgreSQL and answered 500 (issue 25)
+        "nul": {"number": "t-maan\x00", "query_code": QUERY_CODE},
+        "too_long": {"number": "t" * 10_000, "query_code": QUERY_CODE},
+        "not_text": {"number": {"a": [1]}, "query_code": None},
     }[how]
     r = client.post(URL, data, format="json")
     assert (r.status_code, r.content) == (reference.status_code, reference.content)

@@ -5,16 +5,22 @@ routing key and its own user_id, and configure nothing. A vhost and users of the
 
 import os
 import shutil
+import time
 import uuid
 
 import amqp
 import pytest
 from amqp import Message
+from django.db import connection
 from django.test import override_settings
 
+from sync.consumer import Consumer
+from sync.models import QuarantinedMessage
 from sync.provision import RabbitmqCtl, broker_provision, hall_url
 from sync.relay import Publisher
 from sync.transport import connect, topology_declare
+from tests.support import appliers
+from tests.support.poison import good_event
 
 BROKER = os.environ.get("HALL_TEST_BROKER_URL", "")
 pytestmark = [
@@ -139,3 +145,52 @@ def test_a_village_account_publishes_only_as_itself(accounts):
         assert got.properties["user_id"] == village_user
     finally:
         conn.collect()
+
+
+def _publish(url: str, exchange: str, key: str, body: bytes, *, user_id: str | None) -> None:
+    conn, ch = channel(url)
+    try:
+        ch.confirm_select()
+        props = {"user_id": user_id} if user_id else {}
+        ch.basic_publish_confirm(Message(body, **props), exchange=exchange, routing_key=key)
+    finally:
+        conn.collect()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_consumer_quarantines_what_its_origins_account_did_not_publish(accounts, settings):
+    """Issue 25: with per-hall accounts the county's consumer refuses a validly signed
+    message published without user_id, or by another hall's account."""
+    ns, urls = accounts["ns"], accounts["urls"]
+    settings.HALL_SITE = "county"
+    settings.HALL_BROKER_URL = urls["county"]
+    settings.HALL_SYNC_BROKER_ACCOUNTS = f"{ns}-"
+    appliers.ensure_tables()
+    village_user = amqp_parts(urls["v-shiqiao"])["userid"]
+    township_user = amqp_parts(urls["t-maan"])["userid"]
+    no_user, _ = good_event(1)
+    others, _ = good_event(2)
+    canary, canary_agg = good_event(3)
+    key = "county.v-shiqiao.agg.test.case.event"
+    # the village's own account, its own key, but no user_id
+    _publish(urls["v-shiqiao"], ns, key, no_user, user_id=None)
+    # the village's signed body, published by the township's account (its own routing key)
+    _publish(urls["t-maan"], ns, "county.t-maan.agg.test.case.event", others, user_id=township_user)
+    _publish(urls["v-shiqiao"], ns, key, canary, user_id=village_user)
+
+    consumer = Consumer(batch=10)
+    try:
+        deadline = time.monotonic() + 10
+        while len(consumer.pending) < 3 and time.monotonic() < deadline:
+            consumer.drain(linger=1)
+        assert consumer.flush() == {"applied": 1, "duplicate": 0, "held": 0, "quarantined": 2}
+    finally:
+        consumer.close()
+
+    assert sorted(QuarantinedMessage.objects.values_list("reason", flat=True)) == [
+        "broker account: no user_id",
+        f"broker account: {township_user} is not {village_user}",
+    ]
+    with connection.cursor() as cur:
+        cur.execute("SELECT aggregate FROM test_applied")
+        assert [a for (a,) in cur.fetchall()] == [canary_agg]

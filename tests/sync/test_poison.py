@@ -96,7 +96,7 @@ def test_a_refused_message_mid_batch_leaves_the_others_applied():
 
 
 def test_a_well_formed_case_event_is_not_refused_by_its_schema():
-    from county.readmodel.appliers import EVENT
+    from sites.cases.messages import CASE_EVENT as EVENT
     from sync.schema import payload_check
 
     payload = json.loads(case_event())["payload"]
@@ -177,7 +177,7 @@ def test_random_validly_signed_payloads(type, dest, aggregate, seq, payload):
     ],
 )
 def test_the_case_event_schema_names_the_field_that_does_not_fit(changes, where):
-    from county.readmodel.appliers import EVENT
+    from sites.cases.messages import CASE_EVENT as EVENT
     from sync.envelope import Reject
     from sync.schema import payload_check
 
