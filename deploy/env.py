@@ -87,6 +87,11 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "HALL_BROKER_KEY": ("空", "amqps:客户端证书私钥"),
     "HALL_BROKER_FOLDER": ("<HALL_VAR_DIR>/broker", "filesystem:// 传输的目录(演示用)"),
     "HALL_SYNC_DECLARE": ("true", "是否由本大厅声明队列;使用各自账号时必须为 false"),
+    "HALL_SYNC_BROKER_ACCOUNTS": (
+        "空(不检查)",
+        "各大厅 RabbitMQ 账号的前缀(`broker-provision --prefix`,如 `hall-`):"
+        "收到的消息的 user_id 须为 前缀+发件站点,否则隔离",
+    ),
     "HALL_SYNC_NAMESPACE": ("halls", "交换机与队列名前缀;同一 RabbitMQ 上的所有大厅必须相同"),
     "HALL_SYNC_KEY_FILE": (
         "<HALL_VAR_DIR>/keys/<站点>/sync.key",
@@ -105,6 +110,10 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "HALL_SYNC_BATCH": ("500", "发件与收件的批量"),
     "HALL_SYNC_BACKOFF_MAX": ("30", "重连最长间隔(秒)"),
     "HALL_SYNC_APPLIER_MODULES": ("空", "额外的消息处理模块(测试用)"),
+    "HALL_STATIC_FINDERS": (
+        "true",
+        "WhiteNoise 直接读各应用的静态文件目录;生产在启动时 collectstatic 后可设 false",
+    ),
     "HALL_QUEUE_RATING_URL": ("/pingjia/paidui/{token}/", "叫号后评价页地址;空则不显示"),
 }
 # Read by the test runner only, never by a hall.

@@ -158,6 +158,7 @@ class Install:
             "HALL_DATABASE_URL": self.db_url(site),
             "HALL_BROKER_URL": broker_url,
             "HALL_SYNC_NAMESPACE": self.tag,
+            "HALL_SYNC_BROKER_ACCOUNTS": f"{self.tag}-",  # the --prefix of section 2.1
             "HALL_BROKER_CA": "",
             "HALL_SECRET_KEY": f"{self.tag}-{site}-" + "x" * 40,
             "HALL_ALLOWED_HOSTS": "127.0.0.1",
