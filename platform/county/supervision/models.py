@@ -22,6 +22,7 @@ class Grain(models.TextChoices):
 COUNTERS = (
     "received",
     "accepted",
+    "settled",
     "concluded",
     "same_day",
     "on_time",
@@ -43,6 +44,9 @@ class StatRow(models.Model):
     item_code = models.CharField("事项", max_length=40, blank=True)
     received = models.IntegerField("收件", default=0)
     accepted = models.IntegerField("受理", default=0)
+    # Of the cases accepted on this row (where they are decided), how many are concluded:
+    # 办结率 = settled / accepted, so it cannot exceed 100% (a case counts once).
+    settled = models.IntegerField("受理件中已办结", default=0)
     concluded = models.IntegerField("办结", default=0)
     same_day = models.IntegerField("当日办结", default=0)
     on_time = models.IntegerField("按时办结", default=0)

@@ -1,8 +1,10 @@
 """Rolling the county's figures up as case events apply (no scan of the facts per request).
 
-A case adds to a few daily rows: 收件 and 受理 at the hall that filed it, on those days;
-办结 and what follows (日结, 按时, days used, speed-up) at the hall that decided it, on the
-day it concluded; 超时 at the hall that held it, on its deadline day. `case_share` says what
+A case adds to a few daily rows: 收件 at the hall that filed it, on that day; 受理 at the
+hall that decides it (a forwarded case counts once: received at the village, accepted and
+concluded at the township), on the day it was accepted, with `settled` once it is concluded
+(办结率 = settled / accepted ≤ 100%); 办结 and what follows (日结, 按时, days used, speed-up)
+at the hall that decided it, on the day it concluded; 超时 at the hall that held it, on its deadline day. `case_share` says what
 a record adds now; `share_apply` moves the rows by the difference from what it added before
 (so a replayed or late event changes nothing twice) into day and month rows alike.
 """
@@ -43,15 +45,16 @@ def case_share(record, *, calendar: WorkCalendar, department: str) -> dict[Key, 
     item = record.item_code
     submitted = timezone.localdate(record.submitted_at)
     out[(submitted.isoformat(), record.origin_site, department, item)]["received"] += 1
+    deciding = record.decided_site or record.owner_site
     if record.accepted_at:
         accepted = timezone.localdate(record.accepted_at)
-        row = out[(accepted.isoformat(), record.origin_site, department, item)]
+        row = out[(accepted.isoformat(), deciding, department, item)]
         row["accepted"] += 1
+        row["settled"] += 1 if record.status == "concluded" and record.concluded_at else 0
         row["accept_days"] += max(calendar.working_days_between(submitted, accepted).days, 0)
     if record.status == "concluded" and record.concluded_at:
         concluded = timezone.localdate(record.concluded_at)
-        site = record.decided_site or record.owner_site
-        row = out[(concluded.isoformat(), site, department, item)]
+        row = out[(concluded.isoformat(), deciding, department, item)]
         row["concluded"] += 1
         row["same_day"] += 1 if record.same_day else 0
         row["on_time"] += 0 if record.was_overdue else 1

@@ -157,7 +157,8 @@ def derive(sums: dict) -> dict:
         "on_time": int(s["on_time"]),
         "overdue": int(s["overdue"]),
         "deemed": int(s["deemed"]),
-        "completion_rate": _ratio(s["concluded"], s["accepted"]),
+        # Of the cases accepted in the period, the share concluded (a cohort: ≤ 100%).
+        "completion_rate": _ratio(s["settled"], s["accepted"]),
         "same_day_rate": _ratio(s["same_day"], s["concluded"]),
         "on_time_rate": _ratio(s["on_time"], s["concluded"]),
         "avg_accept_days": _ratio(s["accept_days"], s["accepted"], 2),
