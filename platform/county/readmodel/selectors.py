@@ -46,8 +46,9 @@ def statistics(
     """收件, 受理, 办结, 办结率, 日结率, 平均办理天数, 超时件数, 承诺提速率, 实际提速率.
 
     Grouped by site and item (or by site alone). 收件 goes to the hall where the case was
-    filed, 受理 to the hall that decides it, both in the period it was filed; outcomes (办结 and what follows
-    from it) to the hall that decided it, in the period it was concluded.
+    filed, 受理 to the hall that decides it, both in the period it was filed; outcomes
+    (办结 and what follows from it) to the hall that decided it, in the period it was
+    concluded.
     """
     item = F("item_code") if by_item else Value("")
     intake = (
