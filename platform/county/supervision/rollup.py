@@ -5,8 +5,9 @@ hall that decides it (a forwarded case counts once: received at the village, acc
 concluded at the township), on the day it was accepted, with `settled` once it is concluded
 (办结率 = settled / accepted ≤ 100%); 办结 and what follows (日结, 按时, days used, speed-up)
 at the hall that decided it, on the day it concluded; 超时 at the hall that held it, on its
-deadline day. `case_share` says what a record adds now; `share_apply` moves the rows by the difference from what it added before
-(so a replayed or late event changes nothing twice) into day and month rows alike.
+deadline day. `case_share` says what a record adds now; `share_apply` moves the rows by
+the difference from what it added before (so a replayed or late event changes nothing
+twice) into day and month rows alike.
 """
 
 from __future__ import annotations
