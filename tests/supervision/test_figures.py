@@ -19,6 +19,9 @@ HAND = {
     "on_time": 3,  # A B G
     "overdue": 1,  # C (deadline 11-16)
     "deemed": 1,  # H's wjj part
+    "supplements": 0,  # no 一次性告知 this month
+    "supplements_returned": 0,
+    "supplement_return_rate": None,
     # Of the 5 accepted in November, A B C are concluded (G was accepted in October): the
     # cohort share, so it cannot exceed 100% (issue 22; before: 4 concluded / 5 = 0.8).
     "completion_rate": 0.6,

@@ -28,6 +28,8 @@ COUNTERS = (
     "on_time",
     "overdue",
     "deemed",
+    "supplements",
+    "supplements_returned",
     "accept_days",
     "handle_days",
     "limit_cases",
@@ -52,6 +54,10 @@ class StatRow(models.Model):
     on_time = models.IntegerField("按时办结", default=0)
     overdue = models.IntegerField("超时", default=0)
     deemed = models.IntegerField("逾期默认同意", default=0)
+    # 补办件 (seed 001 第十条(五)): notices issued on this row's day, and how many of them
+    # the applicant answered with complete materials (counted on the notice's row).
+    supplements = models.IntegerField("补办件", default=0)
+    supplements_returned = models.IntegerField("补办件补齐", default=0)
     accept_days = models.IntegerField("受理用时合计(工作日)", default=0)
     handle_days = models.IntegerField("办理用时合计(工作日)", default=0)
     limit_cases = models.IntegerField("有法定时限的办结件", default=0)

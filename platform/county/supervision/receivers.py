@@ -10,7 +10,12 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from county.readmodel.models import CaseFact, CaseRecord
-from county.supervision.rollup import deemed_rollup, record_rollup
+from county.supervision.rollup import (
+    SUPPLEMENT_FACTS,
+    deemed_rollup,
+    record_rollup,
+    supplement_rollup,
+)
 from county.supervision.signals import order_overdue
 
 ORDER_SOURCE = "supervision_order"
@@ -24,8 +29,12 @@ def _record_saved(sender, instance, **kwargs) -> None:
 
 @receiver(post_save, sender=CaseFact, dispatch_uid="supervision-deemed-rollup")
 def _fact_saved(sender, instance, created, **kwargs) -> None:
-    if created and instance.type == "deemed_consent" and settings.HALL_TIER == "county":
+    if not created or settings.HALL_TIER != "county":
+        return
+    if instance.type == "deemed_consent":
         deemed_rollup(fact=instance)
+    elif instance.type in SUPPLEMENT_FACTS:
+        supplement_rollup(fact=instance)
 
 
 @receiver(order_overdue, dispatch_uid="supervision-order-points")

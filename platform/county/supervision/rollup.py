@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from county.catalogue.models import Item
+from county.readmodel.models import CaseFact
 from county.supervision.models import COUNTERS, Grain, StatRow, StatShare
 from county.workdays.clock import WorkCalendar
 from county.workdays.selectors import calendar_current
@@ -167,11 +168,41 @@ def deemed_rollup(*, fact) -> None:
     rows_add({_deemed_key(fact): {"deemed": 1}})
 
 
+def _fact_key(fact) -> Key:
+    item = fact.payload.get("case", {}).get("item_code", "")
+    day = timezone.localdate(fact.at).isoformat()
+    return (day, fact.site_code, department_of(item), item)
+
+
+def supplement_share(fact) -> dict[Key, dict]:
+    """补办件 (seed 001 第十条(五)): a notice counts where and when it was issued; the
+    applicant's return with complete materials counts on the same notice's row (so the
+    补齐率 cannot exceed 100%). 容缺 materials handed in later are no 补办件."""
+    if fact.type == "supplement_requested":
+        return {_fact_key(fact): {"supplements": 1}}
+    data = fact.payload.get("data") or {}
+    if fact.type != "supplement_completed" or "deferred_supplied" in data:
+        return {}
+    notice = (
+        CaseFact.objects.filter(number=fact.number, type="supplement_requested", seq__lt=fact.seq)
+        .order_by("-seq")
+        .first()
+    )
+    return {_fact_key(notice): {"supplements_returned": 1}} if notice else {}
+
+
+SUPPLEMENT_FACTS = ("supplement_requested", "supplement_completed")
+
+
+def supplement_rollup(*, fact) -> None:
+    rows_add(supplement_share(fact))
+
+
 @transaction.atomic
 def stats_rebuild(*, batch: int = 5000) -> int:
     """Fold every record and every deemed-consent fact again (after a read-model rebuild, or
     to seed a benchmark); returns the number of cases."""
-    from county.readmodel.models import CaseFact, CaseRecord
+    from county.readmodel.models import CaseRecord
 
     StatRow.objects.all().delete()
     StatShare.objects.all().delete()
@@ -195,6 +226,10 @@ def stats_rebuild(*, batch: int = 5000) -> int:
     _shares_write(shares)
     for fact in CaseFact.objects.filter(type="deemed_consent").iterator(chunk_size=batch):
         totals[_deemed_key(fact)]["deemed"] += 1
+    for fact in CaseFact.objects.filter(type__in=SUPPLEMENT_FACTS).iterator(chunk_size=batch):
+        for key, counts in supplement_share(fact).items():
+            for c, v in counts.items():
+                totals[key][c] += v
     rows_bulk(totals)
     return count
 

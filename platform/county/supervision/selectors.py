@@ -157,6 +157,9 @@ def derive(sums: dict) -> dict:
         "on_time": int(s["on_time"]),
         "overdue": int(s["overdue"]),
         "deemed": int(s["deemed"]),
+        "supplements": int(s["supplements"]),
+        "supplements_returned": int(s["supplements_returned"]),
+        "supplement_return_rate": _ratio(s["supplements_returned"], s["supplements"]),
         # Of the cases accepted in the period, the share concluded (a cohort: ≤ 100%).
         "completion_rate": _ratio(s["settled"], s["accepted"]),
         "same_day_rate": _ratio(s["same_day"], s["concluded"]),
