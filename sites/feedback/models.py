@@ -79,6 +79,13 @@ class Rating(models.Model):
     appeal = models.CharField("申诉复核", max_length=10, choices=Appeal.choices, blank=True)
     appeal_reason = models.CharField("申诉理由", max_length=300, blank=True)
     appeal_decision = models.CharField("复核意见", max_length=300, blank=True)
+    # 查实 (seed 000 第十三条(六), 第二十一条(三)): the hall office verifies a bad rating
+    # (回访核实) before any point moves: upheld costs the window, the person's fault the person.
+    verified_at = models.DateTimeField("核实时间", null=True, blank=True)
+    verified_by = models.CharField("核实人", max_length=150, blank=True)
+    verify_note = models.CharField("核实情况", max_length=300, blank=True)
+    upheld = models.BooleanField("经查证属实", null=True)
+    staff_fault = models.BooleanField("属窗口工作人员责任", null=True)
 
     class Meta:
         verbose_name = "好差评"

@@ -67,8 +67,26 @@ def test_steps_go_in_order_and_disposal_must_say_upheld_or_not(served, db):
     services.complaint_advance(complaint=c, step="reply", text="已处理", by=user)
     services.complaint_advance(complaint=c, step="archive", by=user)
     assert Complaint.objects.get().step == ComplaintStep.ARCHIVED
-    entry = PointEntry.objects.get(source_type="complaint")
-    assert (entry.points, entry.staff.name) == (-10, "张三")
+    # seed 000 第十三条(六): the window −10; 第二十一条(一): the clerk −3 for attitude
+    # (before issue 22: one entry of −10 against both)
+    entries = {
+        (e.points, e.staff.name if e.staff else None)
+        for e in PointEntry.objects.filter(source_type="complaint")
+    }
+    assert entries == {(-10, None), (-3, "张三")}
+
+
+def test_a_serious_attitude_complaint_costs_the_clerk_five(served, db):
+    """seed 000 第二十一条(一): 「每次扣3分,情节严重的,扣5分」."""
+    case, user, _ = served
+    c = file(case, datetime(2026, 9, 25, 9, tzinfo=TZ))
+    services.complaint_advance(complaint=c, step="accept", by=user)
+    services.complaint_advance(complaint=c, step="investigate", text="属实", by=user)
+    services.complaint_advance(
+        complaint=c, step="dispose", text="处理", upheld=True, serious=True, by=user
+    )
+    entry = PointEntry.objects.get(source_type="complaint", staff__isnull=False)
+    assert (entry.rule, entry.points) == ("complaint_attitude_serious", -5)
 
 
 def test_two_upheld_complaints_in_a_year_send_the_person_back(served, db):

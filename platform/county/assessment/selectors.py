@@ -31,6 +31,8 @@ from county.assessment.rules import AWARDS, POINTS
 from county.rules.selectors import rule_value
 
 STAFF_ONLY_RULES = ("red_flag_staff_bonus",)
+# An upheld complaint: against the window (第十三条(六)) or the person (第二十一条(一)).
+UPHELD_RULES = ("complaint_upheld", "complaint_attitude", "complaint_attitude_serious")
 GRADES = ("优秀", "先进", "合格", "不合格")
 
 
@@ -77,7 +79,7 @@ def _sums(entries, group: str) -> dict[int, dict]:
         gained=Sum("points", filter=Q(points__gt=0)),
         upheld=Count(
             "id",
-            filter=Q(rule="complaint_upheld", reversed_by__isnull=True, source_type="complaint"),
+            filter=Q(rule__in=UPHELD_RULES, reversed_by__isnull=True, source_type="complaint"),
         ),
     )
     return {r[group]: r for r in rows}
@@ -95,16 +97,37 @@ def _rank(rows: list[Standing]) -> list[Standing]:
     return rows
 
 
-def window_standings(*, start: date, end: date) -> list[Standing]:
-    """Every known window's score over [start, end), ranked (the written tie rule)."""
-    base = int(rule_value(POINTS.key)["base"])
-    entries = PointEntry.objects.filter(occurred_on__gte=start, occurred_on__lt=end).exclude(
-        rule__in=STAFF_ONLY_RULES
+def staff_loss_charges(entries, rule: dict) -> dict[int, int]:
+    """Seed 000 第十七条(二): 「窗口工作人员违反本《办法》被扣5分的,扣该部门窗口2分,以此类推」:
+    per window, each person's points lost in the period, every full step (5) costing the
+    window 2; the person's own entries do not count against the window at face value."""
+    step, charge = int(rule["staff_loss_step"]), int(rule["staff_loss_window"])
+    lost = (
+        entries.filter(staff__isnull=False, points__lt=0, reversed_by__isnull=True)
+        .values("window_id", "staff_id")
+        .annotate(lost=Sum("points"))
     )
-    sums = _sums(entries, "window_id")
+    out: dict[int, int] = {}
+    for row in lost:
+        times = (-row["lost"]) // step
+        out[row["window_id"]] = out.get(row["window_id"], 0) + times * charge
+    return out
+
+
+def window_standings(*, start: date, end: date) -> list[Standing]:
+    """Every known window's score over [start, end), ranked (the written tie rule): its own
+    entries plus the charge for its staff's losses (seed 000 第十七条(二))."""
+    rule = rule_value(POINTS.key)
+    base = int(rule["base"])
+    period = PointEntry.objects.filter(occurred_on__gte=start, occurred_on__lt=end)
+    sums = _sums(period.filter(staff__isnull=True).exclude(rule__in=STAFF_ONLY_RULES), "window_id")
+    charges = staff_loss_charges(period, rule)
     rows = []
     for w in AssessedWindow.objects.all():
-        s = sums.get(w.pk, {})
+        s = dict(sums.get(w.pk, {}))
+        charge = charges.get(w.pk, 0)
+        s["total"] = (s.get("total") or 0) + charge
+        s["lost"] = (s.get("lost") or 0) + charge
         rows.append(_standing(w, base, s))
     return _rank(rows)
 
@@ -155,11 +178,11 @@ def quarter_awards(*, year: int, quarter: int) -> list[Standing]:
 
 
 def month_quality_windows(*, year: int, month: int) -> list[Standing]:
-    """At most N 优质服务窗口 a month (seed 004), from the top, with the minimum score."""
+    """At most N 优质服务窗口 a month (seed 004): the best by score, no minimum (the seed
+    sets none)."""
     rule = rule_value(AWARDS.key)
     rows = window_standings(start=month_range(year, month)[0], end=month_range(year, month)[1])
-    eligible = [r for r in rows if r.score >= int(rule["quality_min_score"])]
-    for r in places(eligible, int(rule["quality_windows_max"])):
+    for r in places(rows, int(rule["quality_windows_max"])):
         r.award = "优质服务窗口"
     return rows
 

@@ -1,0 +1,50 @@
+"""Seed 000 第十七条(二): 「窗口工作人员违反本《办法》被扣5分的,扣该部门窗口2分,以此类推」,
+computed by hand: a person's own points never count against the window at face value."""
+
+from datetime import date
+
+import pytest
+
+from county.assessment import selectors as s
+from county.assessment.services import points_reverse, staff_ref
+
+NOV = s.month_range(2026, 11)
+
+
+def scores():
+    return {r.subject.number: r.score for r in s.window_standings(start=NOV[0], end=NOV[1])}
+
+
+@pytest.mark.parametrize(
+    ("lost", "window"),
+    [
+        ((2, 2), 100),  # 4 lost: under 5, nothing (before: 96)
+        ((3, 2), 98),  # 5 lost: −2 (before: 95)
+        ((3, 2, 5), 96),  # 10 lost: −4 (before: 90)
+        ((5, 2, 2), 98),  # 9 lost: one full step, −2
+    ],
+)
+def test_every_five_points_a_person_loses_cost_the_window_two(windows, record, db, lost, window):
+    rules = {2: "late_or_absent", 3: "complaint_attitude", 5: "complaint_attitude_serious"}
+    person = staff_ref(site_code="county", username="p1", name="甲", window=windows[0])
+    for points in lost:
+        record(1, rules[points], staff=person)
+    assert scores()["1"] == window
+    staff = {r.subject.username: r.score for r in s.staff_standings(start=NOV[0], end=NOV[1])}
+    assert staff["p1"] == 100 - sum(lost)
+
+
+def test_two_people_are_counted_each_on_their_own(windows, record, db):
+    """4 + 4 lost by two people: neither reaches 5, the window keeps 100."""
+    for name in ("p1", "p2"):
+        person = staff_ref(site_code="county", username=name, name=name, window=windows[0])
+        record(1, "late_or_absent", staff=person, times=2)
+    assert scores()["1"] == 100
+
+
+def test_a_reversed_deduction_no_longer_reaches_the_window(windows, record, db):
+    person = staff_ref(site_code="county", username="p1", name="甲", window=windows[0])
+    (entry,) = record(1, "complaint_attitude_serious", staff=person)
+    assert scores()["1"] == 98
+    points_reverse(entry=entry, reason="申诉成立", on=date(2026, 11, 20))
+    assert scores()["1"] == 100
