@@ -22,6 +22,9 @@ HAND = {
     "supplements": 0,  # no 一次性告知 this month
     "supplements_returned": 0,
     "supplement_return_rate": None,
+    "rated": 0,  # no 好差评 in this fixture (see test_ratings_figures)
+    "rating_rate": 0.0,
+    "satisfaction_rate": None,
     # Of the 5 accepted in November, A B C are concluded (G was accepted in October): the
     # cohort share, so it cannot exceed 100% (issue 22; before: 4 concluded / 5 = 0.8).
     "completion_rate": 0.6,

@@ -30,6 +30,8 @@ COUNTERS = (
     "deemed",
     "supplements",
     "supplements_returned",
+    "rated",
+    "satisfied",
     "accept_days",
     "handle_days",
     "limit_cases",
@@ -58,6 +60,10 @@ class StatRow(models.Model):
     # the applicant answered with complete materials (counted on the notice's row).
     supplements = models.IntegerField("补办件", default=0)
     supplements_returned = models.IntegerField("补办件补齐", default=0)
+    # 好差评 of the cases concluded on this row (评价率 = rated / concluded, 满意度 =
+    # satisfied / rated: seed 003's headline figures, both ≤ 100%).
+    rated = models.IntegerField("已评价办结件", default=0)
+    satisfied = models.IntegerField("满意评价", default=0)
     accept_days = models.IntegerField("受理用时合计(工作日)", default=0)
     handle_days = models.IntegerField("办理用时合计(工作日)", default=0)
     limit_cases = models.IntegerField("有法定时限的办结件", default=0)

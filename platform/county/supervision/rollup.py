@@ -20,10 +20,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from county.catalogue.models import Item
-from county.readmodel.models import CaseFact
+from county.readmodel.models import CaseFact, CaseRecord
 from county.supervision.models import COUNTERS, Grain, StatRow, StatShare
 from county.workdays.clock import WorkCalendar
 from county.workdays.selectors import calendar_current
+from sites.feedback.models import Rating
 
 Key = tuple[str, str, str, str]  # day (ISO), site, department, item
 
@@ -192,6 +193,23 @@ def supplement_share(fact) -> dict[Key, dict]:
 
 
 SUPPLEMENT_FACTS = ("supplement_requested", "supplement_completed")
+BAD_LEVELS = ("dissatisfied", "very_dissatisfied")
+
+
+def rating_share(*, case_number: str, level: str) -> dict[Key, dict]:
+    """A rating of a concluded case counts on the case's conclusion row (评价率 and 满意度
+    stay within 100%); a rating of a queue number (no case) is no case figure."""
+    record = CaseRecord.objects.filter(number=case_number, concluded_at__isnull=False).first()
+    if record is None:
+        return {}
+    item = record.item_code
+    day = timezone.localdate(record.concluded_at).isoformat()
+    key = (day, record.decided_site or record.owner_site, department_of(item), item)
+    return {key: {"rated": 1, "satisfied": 0 if level in BAD_LEVELS else 1}}
+
+
+def rating_rollup(*, case_number: str, level: str) -> None:
+    rows_add(rating_share(case_number=case_number, level=level))
 
 
 def supplement_rollup(*, fact) -> None:
@@ -202,8 +220,6 @@ def supplement_rollup(*, fact) -> None:
 def stats_rebuild(*, batch: int = 5000) -> int:
     """Fold every record and every deemed-consent fact again (after a read-model rebuild, or
     to seed a benchmark); returns the number of cases."""
-    from county.readmodel.models import CaseRecord
-
     StatRow.objects.all().delete()
     StatShare.objects.all().delete()
     calendar = calendar_current()
@@ -226,6 +242,10 @@ def stats_rebuild(*, batch: int = 5000) -> int:
     _shares_write(shares)
     for fact in CaseFact.objects.filter(type="deemed_consent").iterator(chunk_size=batch):
         totals[_deemed_key(fact)]["deemed"] += 1
+    for number, level in Rating.objects.values_list("case_number", "level").iterator():
+        for key, counts in rating_share(case_number=number, level=level).items():
+            for c, v in counts.items():
+                totals[key][c] += v
     for fact in CaseFact.objects.filter(type__in=SUPPLEMENT_FACTS).iterator(chunk_size=batch):
         for key, counts in supplement_share(fact).items():
             for c, v in counts.items():

@@ -160,6 +160,9 @@ def derive(sums: dict) -> dict:
         "supplements": int(s["supplements"]),
         "supplements_returned": int(s["supplements_returned"]),
         "supplement_return_rate": _ratio(s["supplements_returned"], s["supplements"]),
+        "rated": int(s["rated"]),
+        "rating_rate": _ratio(s["rated"], s["concluded"]),
+        "satisfaction_rate": _ratio(s["satisfied"], s["rated"]),
         # Of the cases accepted in the period, the share concluded (a cohort: ≤ 100%).
         "completion_rate": _ratio(s["settled"], s["accepted"]),
         "same_day_rate": _ratio(s["same_day"], s["concluded"]),
