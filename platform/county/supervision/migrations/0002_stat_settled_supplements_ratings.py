@@ -4,35 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('supervision', '0001_initial'),
+        ("supervision", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='statrow',
-            name='rated',
-            field=models.IntegerField(default=0, verbose_name='已评价办结件'),
+            model_name="statrow",
+            name="rated",
+            field=models.IntegerField(default=0, verbose_name="已评价办结件"),
         ),
         migrations.AddField(
-            model_name='statrow',
-            name='satisfied',
-            field=models.IntegerField(default=0, verbose_name='满意评价'),
+            model_name="statrow",
+            name="satisfied",
+            field=models.IntegerField(default=0, verbose_name="满意评价"),
         ),
         migrations.AddField(
-            model_name='statrow',
-            name='settled',
-            field=models.IntegerField(default=0, verbose_name='受理件中已办结'),
+            model_name="statrow",
+            name="settled",
+            field=models.IntegerField(default=0, verbose_name="受理件中已办结"),
         ),
         migrations.AddField(
-            model_name='statrow',
-            name='supplements',
-            field=models.IntegerField(default=0, verbose_name='补办件'),
+            model_name="statrow",
+            name="supplements",
+            field=models.IntegerField(default=0, verbose_name="补办件"),
         ),
         migrations.AddField(
-            model_name='statrow',
-            name='supplements_returned',
-            field=models.IntegerField(default=0, verbose_name='补办件补齐'),
+            model_name="statrow",
+            name="supplements_returned",
+            field=models.IntegerField(default=0, verbose_name="补办件补齐"),
         ),
     ]
