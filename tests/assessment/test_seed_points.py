@@ -48,3 +48,23 @@ def test_a_reversed_deduction_no_longer_reaches_the_window(windows, record, db):
     assert scores()["1"] == 98
     points_reverse(entry=entry, reason="申诉成立", on=date(2026, 11, 20))
     assert scores()["1"] == 100
+
+
+def test_every_county_window_is_ranked_from_the_day_it_opens(tree, windows, client, settings):
+    """Issue 22: the county's own windows were missing from the ranking once any other
+    window had points (copied only into an empty table, on GET). Now a window opened at the
+    county is assessed at once, ranked at the base score, and reading the page writes none."""
+    from county.assessment.models import AssessedWindow
+    from permissions.roles import Role
+    from sites.registry.models import Department
+    from sites.registry.services import window_open
+    from tests.permissions.factories import staff
+
+    settings.HALL_TIER = "county"
+    window_open(site=tree["county"], department=Department.objects.first(), number="21")
+    rows = {r.subject.number: r.score for r in s.window_standings(start=NOV[0], end=NOV[1])}
+    assert rows["21"] == 100 and len(rows) == 11  # the ten fixture windows and the new one
+    count = AssessedWindow.objects.count()
+    client.force_login(staff(tree["county"], Role.COUNTY_SUPERVISOR))
+    assert client.get("/kaohe/?year=2026&month=11").status_code == 200
+    assert AssessedWindow.objects.count() == count

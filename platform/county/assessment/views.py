@@ -23,7 +23,6 @@ from county.assessment.services import (
     county_entry_record,
     inspection_record,
     points_source_label,
-    windows_sync_local,
 )
 from permissions.feedback import (
     may_handle_feedback,
@@ -66,8 +65,6 @@ def _tables(year: int, month: int) -> dict:
 @login_required
 def ranking_page(request):
     require(may_view_rankings(user=request.user))
-    if not AssessedWindow.objects.exists():
-        windows_sync_local()  # the county hall's own windows, before any point arrives
     year, month = _period(request)
     context = _tables(year, month)
     context["may_handle"] = may_handle_feedback(user=request.user)
@@ -188,8 +185,6 @@ def inspection_page(request):
             return redirect("assessment:inspections")
         except ValidationError as exc:
             error = "；".join(exc.messages)
-    if not AssessedWindow.objects.exists():
-        windows_sync_local()
     labels = POINTS.labels
     return render(
         request,
