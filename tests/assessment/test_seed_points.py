@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from county.assessment import selectors as s
-from county.assessment.services import points_reverse, staff_ref
+from county.assessment.services import points_record, points_reverse, staff_ref
 
 NOV = s.month_range(2026, 11)
 
@@ -68,3 +68,32 @@ def test_every_county_window_is_ranked_from_the_day_it_opens(tree, windows, clie
     client.force_login(staff(tree["county"], Role.COUNTY_SUPERVISOR))
     assert client.get("/kaohe/?year=2026&month=11").status_code == 200
     assert AssessedWindow.objects.count() == count
+
+
+def test_article_25_takes_the_award_away_with_the_reason(windows, record, db):
+    """seed 000 第二十五条: (一) a breach of 第二十一条; (二) two upheld complaints within 22
+    working days; (三) 3 overdue cases in a year — each person keeps the score but loses
+    优秀/先进, the reason shown. Before issue 22 only two upheld complaints in a year (sent
+    back) counted."""
+    people = {
+        n: staff_ref(site_code="county", username=n, name=n, window=windows[0])
+        for n in ("clean", "rude", "twice", "late")
+    }
+    record(1, "written_thanks", staff=people["rude"], times=3)  # 106, the best score
+    record(1, "complaint_attitude", staff=people["rude"])  # 103, but 第二十一条(一)
+    for day in (date(2026, 3, 2), date(2026, 3, 20)):  # 14 working days apart
+        points_record(
+            window=windows[0],
+            staff=people["twice"],
+            rule="complaint_upheld",
+            source_type="complaint",
+            source_id=f"TS-{day}",
+            occurred_on=day,
+        )
+    record(1, "case_overdue", staff=people["late"], times=3)
+    rows = {r.subject.username: r for r in s.annual_staff_grades(year=2026)}
+    assert rows["rude"].score == 103 and rows["rude"].grade == "合格"
+    assert "第二十一条" in rows["rude"].ineligible[0]
+    assert "22个工作日内两次投诉属实" in rows["twice"].ineligible[0]
+    assert "年超期办件3件" in rows["late"].ineligible[0]
+    assert rows["clean"].ineligible == [] and rows["clean"].grade in ("优秀", "先进")

@@ -127,6 +127,8 @@ AWARDS = rule_register(
         "advanced_min_score": 95,
         "qualified_min_score": 80,
         "upheld_complaints_sent_back": 2,
+        "ineligible_complaint_days": 22,
+        "ineligible_overdue_cases": 3,
     },
     labels={
         "red_flags": "季度流动红旗(红旗窗口)名额",
@@ -137,6 +139,8 @@ AWARDS = rule_register(
         "advanced_min_score": "年度先进最低得分(文件未规定)",
         "qualified_min_score": "年度合格最低得分(文件未规定)",
         "upheld_complaints_sent_back": "一年内投诉属实次数达此数退回原单位",
+        "ineligible_complaint_days": "此数个工作日内两次投诉属实取消评优资格",
+        "ineligible_overdue_cases": "年超期办件达此数取消评优资格",
     },
     source="seed 002 三、四、五；seed 004 二；seed 000 第二十五、二十六条",
     check=_awards_check,

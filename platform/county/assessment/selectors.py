@@ -23,12 +23,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from django.db.models import Count, Q, Sum
 
 from county.assessment.models import AssessedStaff, AssessedWindow, PointEntry
 from county.assessment.rules import AWARDS, POINTS
 from county.rules.selectors import rule_value
+from county.workdays.selectors import calendar_current
 
 STAFF_ONLY_RULES = ("red_flag_staff_bonus",)
 # An upheld complaint: against the window (第十三条(六)) or the person (第二十一条(一)).
@@ -47,6 +49,8 @@ class Standing:
     award: str = ""
     grade: str = ""
     notes: list[str] = field(default_factory=list)
+    # 取消评优资格 (seed 000 第二十五条): no 优秀 or 先进, whatever the score; the reasons.
+    ineligible: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> tuple:
@@ -194,7 +198,11 @@ def excellent_quota(count: int, share: float) -> int:
 
 def _grade(rows: list[Standing], share: float, rule: dict) -> list[Standing]:
     quota = excellent_quota(len(rows), share)
-    eligible = [r for r in rows if r.score >= int(rule["advanced_min_score"]) and not r.notes]
+    eligible = [
+        r
+        for r in rows
+        if r.score >= int(rule["advanced_min_score"]) and not r.notes and not r.ineligible
+    ]
     # ranks among the eligible only: an ineligible subject takes no place
     _rank(eligible)
     best = {id(r) for r in places(eligible, quota)}
@@ -203,7 +211,7 @@ def _grade(rows: list[Standing], share: float, rule: dict) -> list[Standing]:
             r.grade = "优秀"
         elif r.notes:
             r.grade = "不合格"
-        elif r.score >= int(rule["advanced_min_score"]):
+        elif r.score >= int(rule["advanced_min_score"]) and not r.ineligible:
             r.grade = "先进"
         elif r.score >= int(rule["qualified_min_score"]):
             r.grade = "合格"
@@ -224,10 +232,52 @@ def annual_staff_grades(*, year: int) -> list[Standing]:
     rule = rule_value(AWARDS.key)
     rows = staff_standings(start=year_range(year)[0], end=year_range(year)[1])
     limit = int(rule["upheld_complaints_sent_back"])
+    reasons = award_ineligible(start=year_range(year)[0], end=year_range(year)[1], rule=rule)
     for r in rows:
         if r.upheld >= limit or r.subject.sent_back:
             r.notes.append(f"一年内投诉属实{r.upheld}次，退回原单位")
+        r.ineligible = reasons.get(r.subject.pk, [])
     return _grade(rows, float(rule["excellent_staff_share"]), rule)
+
+
+# seed 000 第二十一条: the person's own breaches (态度投诉, 不满意属本人责任, 中介).
+ARTICLE_21 = ("complaint_attitude", "complaint_attitude_serious", "dissatisfied", "intermediary")
+
+
+def award_ineligible(*, start: date, end: date, rule: dict) -> dict[int, list[str]]:
+    """取消评优资格 (seed 000 第二十五条), per person, with the reasons: (一) a breach of
+    第二十一条; (二) two upheld complaints within 22 working days; (三) 3 or more overdue
+    cases in the year."""
+    entries = PointEntry.objects.filter(
+        occurred_on__gte=start,
+        occurred_on__lt=end,
+        staff__isnull=False,
+        reversed_by__isnull=True,
+        points__lt=0,
+    ).order_by("occurred_on", "id")
+    calendar = calendar_current()
+    days = int(rule["ineligible_complaint_days"])
+    out: dict[int, list[str]] = {}
+    breaches: dict[int, int] = {}
+    complaints: dict[int, list[date]] = {}
+    overdue: dict[int, int] = {}
+    for e in entries.only("staff_id", "rule", "occurred_on", "source_type"):
+        if e.rule in ARTICLE_21:
+            breaches[e.staff_id] = breaches.get(e.staff_id, 0) + 1
+        if e.rule in UPHELD_RULES and e.source_type == "complaint":
+            complaints.setdefault(e.staff_id, []).append(e.occurred_on)
+        if e.rule == "case_overdue":
+            overdue[e.staff_id] = overdue.get(e.staff_id, 0) + 1
+    for pk, n in breaches.items():
+        out.setdefault(pk, []).append(f"违反第二十一条{n}次(第二十五条(一))")
+    for pk, dates in complaints.items():
+        close = any(calendar.working_days_between(a, b).days <= days for a, b in pairwise(dates))
+        if close:
+            out.setdefault(pk, []).append(f"{days}个工作日内两次投诉属实(第二十五条(二))")
+    for pk, n in overdue.items():
+        if n >= int(rule["ineligible_overdue_cases"]):
+            out.setdefault(pk, []).append(f"年超期办件{n}件(第二十五条(三))")
+    return out
 
 
 def window_ledger(*, window: AssessedWindow, start: date, end: date):
