@@ -141,6 +141,12 @@ class Complaint(models.Model):
     disposal = models.CharField("处置意见", max_length=1000, blank=True)
     reply = models.CharField("答复群众", max_length=1000, blank=True)
     handled_by = models.CharField("经办人", max_length=150, blank=True)
+    # 交办 (seed 000 第十三条(五)): the centre hands the complaint to the department, which
+    # must answer by `answer_due`; each working day late costs the department −4.
+    assigned_at = models.DateTimeField("交办时间", null=True, blank=True)
+    answer_due = models.DateField("部门办结答复期限", null=True, blank=True)
+    answered_at = models.DateTimeField("部门答复时间", null=True, blank=True)
+    department_answer = models.CharField("部门答复", max_length=1000, blank=True)
 
     class Meta:
         verbose_name = "投诉"

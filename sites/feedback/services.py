@@ -513,29 +513,67 @@ def staff_flag_if_sent_back(*, staff, year: int) -> bool:
     return False
 
 
+def complaint_assign(*, complaint: Complaint, by, at=None) -> Complaint:
+    """交办: the centre hands the complaint to the department complained about, which must
+    answer within the rule's working days (seed 000 第十三条(五))."""
+    if not complaint.department_code:
+        raise ValidationError("该投诉没有被投诉部门，不能交办")
+    if complaint.assigned_at is not None:
+        raise ValidationError("该投诉已交办")
+    at = at or timezone.now()
+    days = int(rule_value(COMPLAINTS.key)["department_answer_days"])
+    complaint.assigned_at = at
+    complaint.answer_due = add_working_days(timezone.localdate(at), days).date
+    complaint.handled_by = _who(by)
+    complaint.save(update_fields=["assigned_at", "answer_due", "handled_by"])
+    return complaint
+
+
+def complaint_department_answer(*, complaint: Complaint, text: str, by, at=None) -> Complaint:
+    """The department's answer to a complaint handed to it (办结答复)."""
+    if complaint.assigned_at is None:
+        raise ValidationError("该投诉未交办部门")
+    if complaint.answered_at is not None:
+        raise ValidationError("部门已答复")
+    if not (text or "").strip():
+        raise ValidationError("请填写答复内容")
+    complaint.answered_at = at or timezone.now()
+    complaint.department_answer = text.strip()[:1000]
+    complaint.save(update_fields=["answered_at", "department_answer"])
+    return complaint
+
+
 def complaints_overdue_charge(*, today: date | None = None) -> int:
-    """Each working day past the reply deadline until the reply costs the window the rule's
-    points (seed 000: −4 a day), one ledger entry per day (a rerun adds nothing)."""
+    """Seed 000 第十三条(五): a complaint the centre handed to a department (交办) and not
+    answered by its deadline costs that department −4 each working day late, until the
+    answer; one ledger entry per day (a rerun adds nothing). The office's own steps cost
+    no window anything (before issue 22 the window paid for the office's lateness)."""
     today = today or timezone.localdate()
     calendar = calendar_current()
     made = 0
-    for c in Complaint.objects.filter(reply_due__lt=today):
-        end = timezone.localdate(c.replied_at) if c.replied_at else today
+    for c in Complaint.objects.filter(answer_due__lt=today, assigned_at__isnull=False):
+        end = timezone.localdate(c.answered_at) if c.answered_at else today
         window = None
-        day = c.reply_due
+        day = c.answer_due
         while day < end:
             day += timedelta(days=1)
             if not calendar.is_working_day(day):
                 continue
             if window is None:
-                window, _ = _window_of(c)
+                window = window_ref(
+                    site_code=c.window_site or "county",
+                    number=f"部门{c.department_code}",
+                    name=c.department_name,
+                    department_code=c.department_code,
+                    department_name=c.department_name,
+                )
             points_record(
                 window=window,
                 rule="complaint_overdue_day",
                 source_type="complaint_overdue",
                 source_id=f"{c.number}:{day.isoformat()}",
                 occurred_on=day,
-                note=f"投诉{c.number}逾期未答复",
+                note=f"交办投诉{c.number}部门逾期未办结答复",
             )
             made += 1
     return made
