@@ -28,7 +28,7 @@ from sites.cases.models import (
     Outcome,
 )
 from sites.cases.querycode import query_code_hash, query_code_new
-from sites.cases.rules import supplement_restarts
+from sites.cases.rules import signer_check, supplement_restarts
 from sites.registry.models import Site, Tier, Window
 from sites.registry.selectors import site_current
 
@@ -336,6 +336,7 @@ def case_decide(
         raise ValidationError({"outcome": "办理结果应为“准予”或“不予准予”。"})
     if not lifecycle.may_decide(case, here):
         raise ValidationError({"case": "本站点无权对该事项作出决定，请上报上级。"})
+    signer_check(case=case, here=here, by=by)
     if outcome == Outcome.APPROVED and case.materials_deferred:
         names = "、".join(m["name"] for m in case.materials_deferred)
         raise ValidationError({"outcome": f"容缺材料尚未补齐，不能准予：{names}。"})
@@ -400,5 +401,25 @@ def case_withdraw(*, case: Case, by, reason: str, at: datetime | None = None) ->
     _closed(case, here=here)
     lifecycle.event_record(
         case, type=EventType.WITHDRAWN, by=by, here=here, at=at, data={"reason": reason}
+    )
+    return case
+
+
+@transaction.atomic
+def case_decision_prepare(
+    *, case: Case, by, outcome: str, opinion: str, at: datetime | None = None
+) -> Case:
+    """拟办: a clerk prepares the decision and passes it to the 首席代表, who signs it with
+    `case_decide` (seed 001 第十五条(五): the chief directs the window's other staff)."""
+    step = lifecycle.transition(case=case, action="prepare", at=at)
+    case, here, at = step.case, step.here, step.at
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": "办理结果应为“准予”或“不予准予”。"})
+    if not lifecycle.may_decide(case, here):
+        raise ValidationError({"case": "本站点无权对该事项作出决定，请上报上级。"})
+    opinion = lifecycle.text_clean(opinion, "opinion", "拟办意见")
+    data = {"outcome": outcome, "opinion": opinion}
+    lifecycle.event_record(
+        case, type=EventType.DECISION_PREPARED, by=by, here=here, at=at, data=data
     )
     return case

@@ -129,3 +129,40 @@ def test_decision_is_a_licence_decision_only_for_a_licence(township):
     licence = services.case_decide(case=licence, by=user, outcome="denied", at=on(3))
     text = notice_render(case=licence, kind="decision")
     assert "不予许可决定书" in text and "@page" in text  # A4 print
+
+
+def test_the_chief_representative_signs_the_decision(township):
+    """seed 001 第十五条(一): the 首席代表 「代表本部门在中心行使行政审批事务职权」 and signs;
+    a clerk prepares the decision (拟办) and passes it on; a department may authorise its
+    clerks (rule `cases.signatures` scoped to "department:mzj"). Before issue 22 any clerk
+    signed."""
+    from django.core.exceptions import ValidationError
+
+    from permissions.roles import Role
+    from sites.cases.models import EventType
+    from tests.permissions.factories import staff
+
+    clerk_user = staff(township, Role.CLERK)
+    chief = staff(township, Role.CHIEF_REPRESENTATIVE)
+    case = submit(clerk_user, when=on(2))
+    services.case_accept(case=case, by=clerk_user, at=on(2))
+    with pytest.raises(ValidationError) as info:
+        services.case_decide(case=case, by=clerk_user, outcome="approved", at=on(3))
+    assert "首席代表" in info.value.message_dict["by"][0]
+    services.case_decision_prepare(
+        case=case, by=clerk_user, outcome="approved", opinion="符合条件", at=on(3)
+    )
+    assert case.events.filter(type=EventType.DECISION_PREPARED).exists()
+    case = services.case_decide(case=case, by=chief, outcome="approved", at=on(4))
+    assert case.status == CaseStatus.CONCLUDED
+    # a department that authorises its clerks
+    Rule.objects.create(
+        key="cases.signatures",
+        scope="department:mzj",
+        value={"chief_signs": False},
+        changed_at=on(1),
+    )
+    other = submit(clerk_user, when=on(5))
+    services.case_accept(case=other, by=clerk_user, at=on(5))
+    other = services.case_decide(case=other, by=clerk_user, outcome="approved", at=on(6))
+    assert other.status == CaseStatus.CONCLUDED

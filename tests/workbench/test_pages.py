@@ -76,7 +76,14 @@ def test_clerk_intake_to_decision_with_notices(township):
     case.refresh_from_db()
     assert case.status == CaseStatus.ACCEPTED
     act("materials", names="困难情况证明材料")
-    act("decide", outcome="approved", opinion="符合条件")
+    act("decide", outcome="approved", opinion="符合条件")  # refused: the 首席代表 signs
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ACCEPTED  # seed 001 第十五条
+    chief, _ = clerk_client(case.owner_site, Role.CHIEF_REPRESENTATIVE)
+    chief.post(
+        reverse("workbench:act", args=[case.number, "decide"]),
+        {"outcome": "approved", "opinion": "符合条件"},
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.CONCLUDED and case.outcome == "approved"
     decision = web.get(reverse("workbench:notice", args=[case.number, "decision"]))
