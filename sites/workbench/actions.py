@@ -19,7 +19,5 @@ def actions_available(*, case: Case, here) -> list[Action]:
             continue  # nothing deferred to supply
         if action.name == "forward" and decides:
             continue  # decided here: nothing to forward up
-        if action.name == "prepare":
-            continue  # 拟办 (services, REST to come) has no page form yet: no dead end
         offered.append(action)
     return offered
