@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
@@ -30,6 +30,10 @@ PAGES = {
     400: ("请求有误", "请求内容无法识别，请返回上一页重试。"),
     403: ("无权访问", "您没有访问此页面的权限。如需办理，请联系本站管理员。"),
     404: ("页面不存在", "您要访问的页面不存在，请检查地址是否正确。"),
+    405: (
+        "操作方式有误",
+        "此页面不能这样打开：请从页面上的按钮或链接进入，不要直接输入地址或刷新提交后的页面。",
+    ),
     413: ("提交内容过大", "提交的内容超过了本站允许的大小，请减少内容后重试。"),
     500: ("系统出错", "系统暂时出现故障，请稍后重试；如果问题持续，请联系本站管理员。"),
 }
@@ -94,12 +98,39 @@ def page_not_found(request, exception=None):
     return error_page(request, 404)
 
 
+FALLBACK_500 = (
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>系统出错</title></head>'
+    '<body><h1>系统出错</h1><p>系统暂时出现故障，请稍后重试。</p><p><a href="/">返回首页</a></p>'
+    "</body></html>"
+)
+
+
 def server_error(request):
-    return error_page(request, 500)
+    try:
+        return error_page(request, 500)
+    except Exception:  # the page itself failed (database away): a page that needs nothing
+        return HttpResponse(FALLBACK_500, status=500)
 
 
 def csrf_failure(request, reason=""):
     return error_page(request, 403, CSRF_MESSAGE)
+
+
+class MethodNotAllowedPage:
+    """A Chinese 405 page with a way back for the empty answer of `require_POST` and friends
+    (Django has no handler405); the Allow header is kept. API answers keep DRF's JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            page = error_page(request, 405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response
 
 
 class RequestSizeLimit:

@@ -29,13 +29,23 @@ def home(request):
         for delegation in delegations:
             delegation.handling_label = HandlingType(delegation.handling_type).label
     status = sync_status() if request.user.is_authenticated else None
+    origins = []
+    if status:  # halls by name, not by code: "最后收到县政务服务中心的消息"
+        names = dict(Site.objects.values_list("code", "name"))
+        origins = [(names.get(code, code), row) for code, row in status["last_applied"].items()]
     start = (
         start_for(user=request.user, here=site) if request.user.is_authenticated and site else None
     )
     return render(
         request,
         "deploy/home.html",
-        {"site": site, "delegations": delegations, "sync": status, "start": start},
+        {
+            "site": site,
+            "delegations": delegations,
+            "sync": status,
+            "sync_origins": origins,
+            "start": start,
+        },
     )
 
 

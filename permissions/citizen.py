@@ -7,10 +7,16 @@ address; the answer carries no ID number, phone or name.
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+
 from django.conf import settings
+from django.utils import timezone
 from django.utils.timezone import localdate
 
+from permissions.auth import client_address
 from permissions.ratelimit import rate_limit_hit
+from sync.keys import REQUEST_MAX_AGE_SECONDS, REQUEST_SIGNATURE_HEADER, request_verified
 
 NO_ANSWER = "未查询到办件，请核对办件编号和查询码。"
 TOO_MANY = "查询过于频繁，请稍后再试。"
@@ -27,6 +33,28 @@ def citizen_rate_limit(*, address: str | None) -> None:
         rate_limit_hit(
             key=f"citizen:{address or 'unknown'}:{seconds}", limit=limit, window_seconds=seconds
         )
+
+
+def citizen_address(request) -> str | None:
+    """Whose query this is, for the rate limit. A hall asking the county on a citizen's
+    behalf signs its request and names the citizen's address inside it
+    (extensions.hall = {site, at, citizen}): the limit then keys on that citizen at that hall,
+    so one busy village hall does not lock all its villagers out. Anything unsigned, forged or
+    stale counts as the caller's own address."""
+    own = client_address(request)
+    sig = request.headers.get(REQUEST_SIGNATURE_HEADER, "") if request is not None else ""
+    if not sig:
+        return own
+    try:
+        body = request.body
+        hall = json.loads(body)["extensions"]["hall"]
+        site, citizen = str(hall["site"]), str(hall["citizen"])[:64]
+        age = abs((timezone.now() - datetime.fromisoformat(hall["at"])).total_seconds())
+    except (ValueError, KeyError, TypeError):
+        return own
+    if age > REQUEST_MAX_AGE_SECONDS or not request_verified(site=site, body=body, sig=sig):
+        return own
+    return f"{site}/{citizen}"
 
 
 def citizen_case_lookup(*, number: str, query_code: str):

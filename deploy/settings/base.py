@@ -23,7 +23,7 @@ HALL_COUNTY_URL = env_str("HALL_COUNTY_URL", "http://127.0.0.1:8000")
 VAR_DIR = var_dir()
 
 SECRET_KEY = env_str("HALL_SECRET_KEY", f"insecure-embedded-key-{HALL_SITE}")
-DEBUG = env_bool("HALL_DEBUG", True)
+DEBUG = env_bool("HALL_DEBUG", False)  # HALL_DEBUG=1: Django's debug pages
 ALLOWED_HOSTS = env_str("HALL_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "deploy.context.hall",
+                "deploy.navigation.navigation",  # the menu by role (docs/decisions/0023)
             ]
         },
     }
@@ -176,9 +177,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-# Embedded (DEBUG): WhiteNoise serves straight from the apps' static folders, so a fresh
-# clone needs no collectstatic; production collects into STATIC_ROOT at node start.
-WHITENOISE_USE_FINDERS = DEBUG
+# WhiteNoise serves straight from the apps' static folders (DEBUG on or off), so a fresh
+# clone and the embedded demo need no collectstatic; production may collect into STATIC_ROOT
+# at node start and set HALL_STATIC_FINDERS=0.
+WHITENOISE_USE_FINDERS = env_bool("HALL_STATIC_FINDERS", True)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 REST_FRAMEWORK = {
@@ -207,6 +209,9 @@ CELERY_BROKER_URL = HALL_BROKER_URL
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_DEFAULT_QUEUE = f"celery-{HALL_SITE}"  # one hall never runs another's tasks
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / f"celerybeat-{HALL_SITE}")
+# No remote control (its reply.celery.pidbox exchange and queues): a hall's broker account
+# may configure only its own celery-<site> queue (sync/provision.py, issue 28).
+CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 if HALL_BROKER_URL.startswith("filesystem"):
     _celery_folder = VAR_DIR / "celery" / HALL_SITE
     _celery_folder.mkdir(parents=True, exist_ok=True)
@@ -247,10 +252,11 @@ HALL_SYNC_CONSUMER_START = ["county.catalogue.release.catalogue_ask_at_start"]
 REST_FRAMEWORK["EXCEPTION_HANDLER"] = "deploy.errors.api_exception_handler"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MIDDLEWARE.insert(1, "deploy.errors.RequestSizeLimit")
+MIDDLEWARE.insert(2, "deploy.errors.MethodNotAllowedPage")  # a Chinese 405 page
 CSRF_FAILURE_VIEW = "deploy.errors.csrf_failure"
 
 # People's times (deploy/timefmt.py): |people_time and |people_date in every template.
-TEMPLATES[0]["OPTIONS"]["builtins"] = ["deploy.timefmt"]
+TEMPLATES[0]["OPTIONS"]["builtins"] = ["deploy.timefmt", "deploy.display"]
 
 # Swagger UI from the hall itself (halls run on intranets): drf-spectacular-sidecar's files.
 INSTALLED_APPS.append("drf_spectacular_sidecar")

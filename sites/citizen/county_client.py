@@ -40,10 +40,22 @@ def county_post(path: str, body: bytes, headers: dict | None = None) -> dict:
         raise CountyUnreachable(str(exc)) from exc
 
 
-def county_case_status(*, number: str, query_code: str) -> tuple[dict | None, str | None]:
-    """(answer, None) or (None, the county's message); CountyUnreachable when it is down."""
-    body = json.dumps({"query": QUERY, "variables": {"number": number, "code": query_code}})
-    reply = county_post("/graphql/", body.encode())
+def county_case_status(
+    *, number: str, query_code: str, citizen: str | None = None
+) -> tuple[dict | None, str | None]:
+    """(answer, None) or (None, the county's message); CountyUnreachable when it is down.
+
+    Signed with this hall's key and naming the citizen's address (`citizen`), so the county
+    limits each citizen, not the whole hall (permissions.citizen.citizen_address)."""
+    hall = {"site": settings.HALL_SITE, "at": timezone.now().isoformat(), "citizen": citizen}
+    body = json.dumps(
+        {
+            "query": QUERY,
+            "variables": {"number": number, "code": query_code},
+            "extensions": {"hall": hall},
+        }
+    ).encode()
+    reply = county_post("/graphql/", body, {REQUEST_SIGNATURE_HEADER: request_sign(body)})
     answer = (reply.get("data") or {}).get("caseStatus")
     if answer:
         return answer, None

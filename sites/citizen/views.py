@@ -22,6 +22,7 @@ from permissions.citizen import (
 )
 from permissions.ratelimit import RateLimited
 from sites.citizen.county_client import QUERY, CountyUnreachable, county_case_status
+from sites.citizen.forms import CaseQueryForm
 
 LOCAL_NOTE = "县级中心暂时无法连接，以下为本站记录，可能不是最新进度。"
 LOCAL_NEWER_NOTE = "县级中心尚未收到本站最新消息，以下为本站记录。"
@@ -36,7 +37,7 @@ def _ask_county(request, number: str, code: str):
         )
         answer = (result.data or {}).get("caseStatus")
         return (answer, None) if answer else (None, result.errors[0].message)
-    return county_case_status(number=number, query_code=code)
+    return county_case_status(number=number, query_code=code, citizen=client_address(request))
 
 
 def _local(number: str, code: str) -> dict | None:
@@ -67,9 +68,9 @@ def _local(number: str, code: str) -> dict | None:
 def case_status_page(request):
     context: dict = {"now": timezone.now()}
     if request.method == "POST":
-        number = request.POST.get("number", "").strip()
-        code = request.POST.get("query_code", "").strip()
+        number, code = CaseQueryForm(request.POST).pair()
         context["number"] = number
+        context["query_code"] = code
         try:
             citizen_rate_limit(address=client_address(request))
         except RateLimited:

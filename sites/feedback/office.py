@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from permissions.feedback import may_appeal, may_handle_feedback, require
 from sites.feedback import services
+from sites.feedback.forms import StepForm, cleaned
 from sites.feedback.models import BAD_LEVELS, Complaint, Rating
 
 
@@ -38,7 +39,8 @@ def rating_list(request):
 def rating_step(request, pk: int):
     require(may_handle_feedback(user=request.user))
     rating = get_object_or_404(Rating, pk=pk)
-    step, text = request.POST.get("step", ""), request.POST.get("text", "")
+    data = cleaned(StepForm(request.POST))
+    step, text = data["step"], data["text"]
     try:
         if step in ("contact", "rectify", "reply"):
             services.rating_follow(rating=rating, step=step, text=text, by=request.user)
@@ -74,12 +76,13 @@ def complaint_list(request):
 def complaint_step(request, pk: int):
     require(may_handle_feedback(user=request.user))
     complaint = get_object_or_404(Complaint, pk=pk)
-    upheld = {"yes": True, "no": False}.get(request.POST.get("upheld", ""))
+    data = cleaned(StepForm(request.POST))
+    upheld = {"yes": True, "no": False}.get(data["upheld"])
     try:
         services.complaint_advance(
             complaint=complaint,
-            step=request.POST.get("step", ""),
-            text=request.POST.get("text", ""),
+            step=data["step"],
+            text=data["text"],
             upheld=upheld,
             by=request.user,
         )
@@ -95,14 +98,15 @@ def rating_appeal_by_window(request, pk: int):
     from county.assessment.models import AssessedWindow
 
     rating = get_object_or_404(Rating, pk=pk)
-    window = get_object_or_404(AssessedWindow, pk=request.POST.get("window") or 0)
+    data = cleaned(StepForm(request.POST))
+    window = get_object_or_404(AssessedWindow, pk=data["window"] or 0)
     require(
         may_appeal(user=request.user, site_code=window.site_code, number=window.number)
         and rating.window_site == window.site_code
         and rating.window_number == window.number
     )
     try:
-        services.rating_appeal(rating=rating, reason=request.POST.get("text", ""), by=request.user)
+        services.rating_appeal(rating=rating, reason=data["text"], by=request.user)
     except ValidationError as exc:
         _error(request, exc)
     return redirect("assessment:window", pk=window.pk)

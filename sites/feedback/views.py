@@ -14,6 +14,7 @@ from permissions.citizen import NO_ANSWER, TOO_MANY, citizen_rate_limit
 from permissions.feedback import may_rate_at_window, require
 from permissions.ratelimit import RateLimited
 from sites.feedback import services
+from sites.feedback.forms import CitizenFeedbackForm, RatingForm, cleaned
 from sites.feedback.models import Channel, Level, Rating
 from sites.feedback.selectors import citizen_case_facts, citizen_feedback
 from sites.queueing.models import Ticket, TicketStatus
@@ -21,7 +22,8 @@ from sites.registry.selectors import site_current
 
 THANKS = "感谢您的评价！"
 NO_TICKET = "未找到该排队号，请核对号票上的评价链接或二维码。"
-FILED = "投诉已受理登记，投诉编号 {number}。请凭办件编号和查询码查看处理答复。"
+# what the citizen is told is what the complaint's status says (待受理 until the office accepts)
+FILED = "投诉已提交，投诉编号 {number}，待受理。请凭办件编号和查询码查看受理情况和处理答复。"
 
 
 @require_http_methods(["GET", "POST"])
@@ -30,8 +32,9 @@ def citizen_page(request):
     context: dict = {"levels": Level.choices}
     if request.method == "GET":
         return render(request, "feedback/citizen.html", context)
-    number = request.POST.get("number", "").strip()
-    code = request.POST.get("query_code", "").strip()
+    form = CitizenFeedbackForm(request.POST)
+    data = cleaned(form)
+    number, code = data["number"].strip(), data["query_code"].strip()
     context.update(number=number, code=code)
     try:
         citizen_rate_limit(address=client_address(request))
@@ -42,7 +45,7 @@ def citizen_page(request):
     if facts is None:
         context["error"] = NO_ANSWER
         return render(request, "feedback/citizen.html", context)
-    action = request.POST.get("action", "")
+    action = data["action"]
     concluded = facts.pop("concluded")
     try:
         if action == "rate":
@@ -50,15 +53,13 @@ def citizen_page(request):
                 raise ValidationError(services.NOT_CONCLUDED)
             services.rating_give(
                 facts=facts,
-                level=request.POST.get("level", ""),
+                level=data["level"],
                 channel=Channel.ONLINE,
-                comment=request.POST.get("comment", ""),
+                comment=data["comment"],
             )
             context["done"] = THANKS
         elif action == "complain":
-            complaint_number = services.complaint_file(
-                facts=facts, content=request.POST.get("content", "")
-            )
+            complaint_number = services.complaint_file(facts=facts, content=data["content"])
             context["done"] = FILED.format(number=complaint_number)
     except ValidationError as exc:
         context["error"] = "；".join(exc.messages)
@@ -83,14 +84,15 @@ def window_device(request, number: str):
     require(may_rate_at_window(user=request.user, case=case))
     context = {"case": case, "levels": Level.choices}
     if request.method == "POST":
+        data = cleaned(RatingForm(request.POST))
         try:
             if case.concluded_at is None:
                 raise ValidationError(services.NOT_CONCLUDED)
             services.rating_give(
                 facts=services.case_facts(case),
-                level=request.POST.get("level", ""),
+                level=data["level"],
                 channel=Channel.WINDOW,
-                comment=request.POST.get("comment", ""),
+                comment=data["comment"],
             )
             context["done"] = THANKS
         except ValidationError as exc:
@@ -119,12 +121,9 @@ def ticket_page(request, token: str):
     key = services.ticket_facts(ticket)["case_number"]
     context.update(ticket=ticket, rating=Rating.objects.filter(case_number=key).first())
     if request.method == "POST" and context["rating"] is None:
+        data = cleaned(RatingForm(request.POST))
         try:
-            services.ticket_rating_give(
-                ticket=ticket,
-                level=request.POST.get("level", ""),
-                comment=request.POST.get("comment", ""),
-            )
+            services.ticket_rating_give(ticket=ticket, level=data["level"], comment=data["comment"])
             context["done"] = THANKS
             context["rating"] = Rating.objects.filter(case_number=key).first()
         except ValidationError as exc:

@@ -6,18 +6,25 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from sites.guide.forms import GuideQuery
 from sites.guide.selectors import guide_item, guide_search
 
 
 def _kiosk(request) -> bool:
-    return request.GET.get("kiosk") == "1"
+    return GuideQuery(request.GET).value("kiosk") == "1"
 
 
 @require_GET
 def guide_list(request):
-    q = (request.GET.get("q") or "").strip()[:50]
+    query = GuideQuery(request.GET)
+    q = query.value("q")
     items = guide_search(q=q)[:200]
-    return render(request, "guide/list.html", {"items": items, "q": q, "kiosk": _kiosk(request)})
+    return render(
+        request,
+        "guide/list.html",
+        {"items": items, "q": q, "kiosk": _kiosk(request), "form": query},
+        status=200 if query.is_valid() else 400,
+    )
 
 
 @require_GET

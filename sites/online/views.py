@@ -10,12 +10,17 @@ from django.views.decorators.http import require_http_methods
 from county.catalogue.selectors import item_version_get
 from permissions.auth import client_address
 from permissions.citizen import NO_ANSWER, TOO_MANY, citizen_rate_limit
-from permissions.ratelimit import RateLimited
+from permissions.ratelimit import RateLimited, rate_limit_hit
 from sites.cases.querycode import query_code_hash, query_code_matches
 from sites.online import services
+from sites.online.forms import ApplyForm, StatusForm
 from sites.online.models import Application
 from sites.online.rules import uploads_for
 from sites.registry.selectors import site_current
+from sites.workbench.forms import problems
+
+# online applications per client address and hour: a family files a few; a script, hundreds
+APPLY_LIMIT = (20, 3600)
 
 
 def _errors(exc: ValidationError) -> dict:
@@ -41,7 +46,8 @@ def apply(request, code: str):
     }
     if request.method == "POST":
         limit = int(rule["max_files"]) * int(rule["max_file_mb"]) * 1024 * 1024 + 65536
-        if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if not length.isdigit() or int(length) > limit:
             context["errors"] = {"files": "上传的文件总量过大。"}
             return render(request, "online/apply.html", context, status=413)
         uploads = [
@@ -49,15 +55,24 @@ def apply(request, code: str):
             for i, m in enumerate(version.materials)
             for f in request.FILES.getlist(f"file-{i}")
         ]
+        form = ApplyForm(request.POST)
         try:
+            rate_limit_hit(
+                key=f"online:{client_address(request) or 'unknown'}",
+                limit=APPLY_LIMIT[0],
+                window_seconds=APPLY_LIMIT[1],
+            )
+        except RateLimited:
+            context["errors"] = {"general": TOO_MANY}
+            return render(request, "online/apply.html", context, status=429)
+        try:
+            if not form.is_valid():
+                raise ValidationError(problems(form))
             application, receipt_code = services.application_file(
                 site=site,
                 item_code=code,
-                applicant_name=request.POST.get("applicant_name", ""),
-                applicant_id_number=request.POST.get("applicant_id_number", ""),
-                applicant_phone=request.POST.get("applicant_phone", ""),
-                note=request.POST.get("note", ""),
                 uploads=uploads,
+                **form.cleaned_data,
             )
         except ValidationError as exc:
             context["errors"] = _errors(exc)
@@ -73,8 +88,8 @@ def status(request):
     """The citizen asks with the receipt's number and code: one answer for both failures."""
     context: dict = {}
     if request.method == "POST":
-        number = request.POST.get("number", "").strip()[:40]
-        code = request.POST.get("code", "").strip()[:16]
+        form = StatusForm(request.POST)
+        number, code = form.pair() if form.is_valid() else ("", "")
         try:
             citizen_rate_limit(address=client_address(request))
         except RateLimited:

@@ -3,8 +3,9 @@ hall's big screen (叫号显示). No account; the phone number is shown masked o
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,12 +17,17 @@ from permissions.ratelimit import RateLimited, rate_limit_hit
 from sites.cases.identity import mask_phone
 from sites.queueing import selectors, services
 from sites.queueing.days import hall_day
+from sites.queueing.forms import BookingForm, CodePhoneForm, KioskQuery, TakeForm
 from sites.queueing.models import Ticket, TicketStatus
 from sites.queueing.rules import hours_for
 from sites.registry.models import Department
 from sites.registry.selectors import site_current
 
 BOOKING_LIMIT = (20, 3600)  # bookings and cancellations per client address and hour
+# numbers taken per client address and 10 minutes: a kiosk is one address, so a busy morning
+# at one kiosk must pass (a number every 6 s); a script pulling the whole day's numbers not
+TAKE_LIMIT = (100, 600)
+TOO_OFTEN = "操作过于频繁，请稍后再试。"
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -36,12 +42,12 @@ def _departments(site):
     return Department.objects.filter(windows__site=site).distinct().order_by("code")
 
 
-def _limited(request) -> bool:
+def _limited(request, kind: str = "booking", limit: tuple[int, int] = BOOKING_LIMIT) -> bool:
     try:
         rate_limit_hit(
-            key=f"booking:{client_address(request) or 'unknown'}",
-            limit=BOOKING_LIMIT[0],
-            window_seconds=BOOKING_LIMIT[1],
+            key=f"{kind}:{client_address(request) or 'unknown'}",
+            limit=limit[0],
+            window_seconds=limit[1],
         )
     except RateLimited:
         return True
@@ -53,25 +59,28 @@ def booking(request):
     """预约: department, day, slot, phone number."""
     site = site_current()
     departments = list(_departments(site))
-    code = request.POST.get("department") or request.GET.get("department") or ""
+    form = BookingForm(request.POST if request.method == "POST" else request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    code = data.get("department") or ""
     department = next((d for d in departments if d.code == code), None)
-    context: dict = {"departments": departments, "department": department, "errors": []}
+    context: dict = {
+        "departments": departments,
+        "department": department,
+        "errors": [m for ms in form.errors.values() for m in ms],
+    }
     if department is not None:
         days = selectors.booking_days(site=site, department=department)
-        try:
-            day = date.fromisoformat(request.GET.get("day") or "")
-        except ValueError:
-            day = days[0] if days else None
+        day = data.get("day") if request.method == "GET" else None
         day = day if day in days else (days[0] if days else None)
         context.update(days=days, day=day)
         if day is not None:
             context["slots"] = selectors.slots_for_day(site=site, department=department, day=day)
     if request.method == "POST" and department is not None:
         if _limited(request):
-            context["errors"] = ["操作过于频繁，请稍后再试。"]
+            context["errors"] = [TOO_OFTEN]
             return render(request, "queueing/booking.html", context, status=429)
         try:
-            starts_at = datetime.fromisoformat(request.POST.get("slot") or "")
+            starts_at = datetime.fromisoformat(data.get("slot") or "")
             if timezone.is_naive(starts_at):
                 raise ValueError
         except ValueError:
@@ -82,8 +91,8 @@ def booking(request):
                 site=site,
                 department=department,
                 starts_at=starts_at,
-                phone=request.POST.get("phone", ""),
-                item_code=request.POST.get("item", ""),
+                phone=data["phone"],
+                item_code=data["item"],
             )
         except ValidationError as exc:
             context["errors"] = _errors(exc)
@@ -97,7 +106,7 @@ def booking(request):
                 "hours": hours_for(site_code=site.code, department_code=department.code),
             },
         )
-    return render(request, "queueing/booking.html", context)
+    return render(request, "queueing/booking.html", context, status=200 if form.is_valid() else 400)
 
 
 @require_http_methods(["GET", "POST"])
@@ -106,13 +115,16 @@ def booking_cancel(request):
     context: dict = {"errors": []}
     if request.method == "POST":
         if _limited(request):
-            context["errors"] = ["操作过于频繁，请稍后再试。"]
+            context["errors"] = [TOO_OFTEN]
             return render(request, "queueing/cancel.html", context, status=429)
+        form = CodePhoneForm(request.POST)
         try:
+            if not form.is_valid():
+                raise ValidationError([m for ms in form.errors.values() for m in ms])
             cancelled = services.appointment_cancel(
                 site=site_current(),
-                code=request.POST.get("code", ""),
-                phone=request.POST.get("phone", ""),
+                code=form.cleaned_data["code"],
+                phone=form.cleaned_data["phone"],
             )
             context["cancelled"] = cancelled
         except ValidationError as exc:
@@ -127,7 +139,7 @@ def kiosk(request):
     return render(
         request,
         "queueing/kiosk.html",
-        {"board": selectors.queue_board(site=site), "error": request.GET.get("e", "")},
+        {"board": selectors.queue_board(site=site), "error": KioskQuery(request.GET).data_or("e")},
     )
 
 
@@ -144,7 +156,13 @@ def _kiosk_ticket(request, site, make):
 @require_POST
 def kiosk_take(request):
     site = site_current()
-    department = get_object_or_404(_departments(site), code=request.POST.get("department", ""))
+    form = TakeForm(request.POST)
+    if not form.is_valid():
+        raise Http404("请在取号机上选择办事部门。")
+    if _limited(request, "take", TAKE_LIMIT):
+        context = {"board": selectors.queue_board(site=site), "errors": [TOO_OFTEN]}
+        return render(request, "queueing/kiosk.html", context, status=429)
+    department = get_object_or_404(_departments(site), code=form.cleaned_data["department"])
     return _kiosk_ticket(
         request, site, lambda: services.ticket_take(site=site, department=department)
     )
@@ -153,7 +171,9 @@ def kiosk_take(request):
 @require_POST
 def kiosk_check_in(request):
     site = site_current()
-    code, phone = request.POST.get("code", ""), request.POST.get("phone", "")
+    form = CodePhoneForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else {"code": "", "phone": ""}
+    code, phone = data["code"], data["phone"]
     return _kiosk_ticket(
         request,
         site,
@@ -179,12 +199,19 @@ def ticket_page(request, token: str):
             "ticket": ticket,
             "ahead": selectors.ticket_ahead(ticket),
             "rating_url": selectors.rating_url(ticket),
+            # printed on the slip at once (the README's promise): the page says "after service"
+            "slip_rating_url": _slip_rating_url(ticket),
             "called": ticket.status == TicketStatus.CALLED,
             # a number left waiting on an earlier day is never called: the day's queue ended
             "expired": ticket.status == TicketStatus.WAITING
             and ticket.day != hall_day(timezone.now()),
         },
     )
+
+
+def _slip_rating_url(ticket: Ticket) -> str:
+    template = getattr(settings, "HALL_QUEUE_RATING_URL", "")
+    return template.format(token=ticket.token, label=ticket.label) if template else ""
 
 
 @require_GET

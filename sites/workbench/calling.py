@@ -16,6 +16,7 @@ from sites.queueing import selectors, services
 from sites.queueing.models import Ticket, TicketStatus
 from sites.registry.models import Department, Staff, Window
 from sites.registry.selectors import site_current
+from sites.workbench.forms import StatisticsQuery, TicketAction, WindowChoice
 
 SESSION_WINDOW = "queue_window_id"
 
@@ -38,11 +39,16 @@ def _window(request, here) -> Window | None:
 @login_required
 def calling(request):
     here = _here_for_calling(request)
+    return render(request, "workbench/calling.html", _calling_context(request, here))
+
+
+def _calling_context(request, here, form=None) -> dict:
     window = _window(request, here)
     context = {
         "window": window,
         "windows": Window.objects.filter(site=here).select_related("department"),
         "error": request.session.pop("queue_error", ""),
+        "form": form,
     }
     if window is not None:
         current = selectors.window_current(window=window)
@@ -57,16 +63,22 @@ def calling(request):
             .exclude(pk=window.department_id)
             .distinct(),
         )
-    return render(request, "workbench/calling.html", context)
+    return context
 
 
 @login_required
 @require_POST
 def calling_window(request):
     here = _here_for_calling(request)
-    window = Window.objects.filter(pk=request.POST.get("window") or 0, site=here).first()
+    form = WindowChoice(request.POST)
+    window = None
+    if form.is_valid():
+        window = Window.objects.filter(pk=form.cleaned_data["window"], site=here).first()
+        if window is None:
+            form.add_error("window", "请选择本大厅的窗口。")
     if window is None:
-        raise PermissionDenied("窗口不属于本大厅。")
+        context = _calling_context(request, here, form)
+        return render(request, "workbench/calling.html", context, status=400)
     request.session[SESSION_WINDOW] = window.pk
     return redirect("workbench:calling")
 
@@ -78,8 +90,11 @@ def calling_act(request, action: str):
     window = _window(request, here)
     if window is None:
         return redirect("workbench:calling")
-    ticket_id = int(request.POST.get("ticket") or 0)
+    form = TicketAction(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(" ".join(m for ms in form.errors.values() for m in ms))
+        ticket_id = form.cleaned_data["ticket"] or 0
         if action == "next":
             services.ticket_call_next(window=window, by=request.user)
         elif action == "recall":
@@ -90,7 +105,7 @@ def calling_act(request, action: str):
             services.ticket_finish(window=window, ticket_id=ticket_id, by=request.user)
         elif action == "transfer":
             department = Department.objects.filter(
-                code=request.POST.get("department", ""), windows__site=here
+                code=form.cleaned_data["department"], windows__site=here
             ).first()
             if department is None:
                 raise ValidationError({"department": "请选择本大厅有窗口的部门。"})
@@ -109,8 +124,9 @@ def queue_statistics(request):
     here = site_current()
     if not can_view_queue_statistics(user=request.user, site=here):
         raise PermissionDenied("无权查看本大厅排队统计。")
+    query = StatisticsQuery(request.GET)
     try:
-        day_from, day_to = selectors.period_from(request.GET)
+        day_from, day_to = selectors.period_from(query.period())
     except ValueError:
         day_from, day_to = selectors.period_from({})
     stats = selectors.queue_statistics(site=here, day_from=day_from, day_to=day_to)
@@ -123,5 +139,6 @@ def queue_statistics(request):
     return render(
         request,
         "workbench/queue_stats.html",
-        {"stats": stats, "day_from": day_from, "day_to": day_to, "recent": recent},
+        {"stats": stats, "day_from": day_from, "day_to": day_to, "recent": recent, "form": query},
+        status=200 if query.is_valid() else 400,
     )

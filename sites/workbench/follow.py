@@ -23,6 +23,7 @@ from sites.cases.selectors import LIST_COLUMNS, case_list_for_user
 from sites.citizen.county_client import CountyUnreachable, county_followed
 from sites.registry.models import Site, Tier
 from sites.registry.selectors import site_current
+from sites.workbench.forms import ListQuery
 
 PAGE_SIZE = 20
 UNREACHABLE = "县级中心暂时无法连接，以下为本站记录：已上报的办件，最新进度请稍后再看。"
@@ -81,13 +82,14 @@ def followed(request):
     here = site_current()
     if not access.has_site_perm(user=request.user, site=here, perm=access.SitePerm.FILE_AS_AGENT):
         raise access.AccessDenied(access.DENIED_MESSAGE)
-    size = min(max(int(request.GET.get("size") or PAGE_SIZE), 1), 100)
+    query = ListQuery(request.GET)
+    number, size = query.page_and_size(PAGE_SIZE)
     qs = (
         case_list_for_user(user=request.user)
         .filter(filed_by=request.user)
         .only(*LIST_COLUMNS, "seq", "owner_site__name")
     )
-    page = Paginator(qs.order_by("-submitted_at", "pk"), size).get_page(request.GET.get("page"))
+    page = Paginator(qs.order_by("-submitted_at", "pk"), size).get_page(number)
     cases = list(page.object_list)
     note = None
     try:
@@ -95,4 +97,9 @@ def followed(request):
     except CountyUnreachable:
         county, note = {}, UNREACHABLE
     rows = followed_rows(cases=cases, here=here, county=county)
-    return render(request, "workbench/followed.html", {"page": page, "rows": rows, "note": note})
+    return render(
+        request,
+        "workbench/followed.html",
+        {"page": page, "rows": rows, "note": note, "form": query},
+        status=200 if query.is_valid() else 400,
+    )

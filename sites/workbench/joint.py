@@ -23,16 +23,15 @@ from sites.joint.selectors import (
 )
 from sites.registry.models import Department, Site, Tier
 from sites.registry.selectors import site_current
+from sites.workbench.forms import ListQuery, ReassignForm, problems
 from sites.workbench.perform import errors_of
 
 PAGE_SIZE = 20
 
 
-def _size(request) -> int:
-    try:
-        return min(max(int(request.GET.get("size") or PAGE_SIZE), 1), 100)
-    except ValueError:
-        return PAGE_SIZE
+def _page(request, qs):
+    number, size = ListQuery(request.GET).page_and_size(PAGE_SIZE)
+    return Paginator(qs, size).get_page(number)
 
 
 @login_required
@@ -42,7 +41,7 @@ def stalled(request):
         raise access.AccessDenied(access.DENIED_MESSAGE)
     here = site_current()
     qs = stalled_parts(site_codes=stalled_site_codes_for_user(user=request.user))
-    page = Paginator(qs, _size(request)).get_page(request.GET.get("page"))
+    page = _page(request, qs)
     sites = dict(Site.objects.values_list("code", "name"))
     departments = dict(Department.objects.values_list("code", "name"))
     today = timezone.localdate()
@@ -88,14 +87,17 @@ def reassign(request, number, department):
         action=PartAction.REASSIGN,
         queryset=part_base(),
     )
-    data = request.POST
+    form = ReassignForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(problems(form))
+        data = form.cleaned_data
         moved = part_reassign(
             part=part,
             by=request.user,
-            reason=data.get("reason", ""),
-            department=(data.get("department") or "").strip() or None,
-            site=(data.get("site") or "").strip() or None,
+            reason=data["reason"],
+            department=data["department"].strip() or None,
+            site=data["site"].strip() or None,
         )
     except ValidationError as exc:
         request.session["workbench_errors"] = errors_of(exc)
@@ -103,6 +105,8 @@ def reassign(request, number, department):
         request.session["workbench_done"] = (
             f"{number} 的{moved.department.name}环节已改派至{moved.site.name}。"
         )
+    if form.is_valid() and form.cleaned_data["back"] == "case":
+        return redirect("workbench:case", number=number)
     return redirect("workbench:stalled")
 
 
@@ -115,7 +119,7 @@ def countersign_list(request):
     qs = access.case_queryset_for_user(
         user=request.user, queryset=cases_ready_to_countersign(site=here)
     )
-    page = Paginator(qs, _size(request)).get_page(request.GET.get("page"))
+    page = _page(request, qs)
     return render(
         request,
         "workbench/countersign.html",

@@ -6,7 +6,10 @@ from django.core.exceptions import ValidationError
 
 from sites.cases import services, transfer
 from sites.cases.models import Outcome
-from sites.joint.services import case_countersign
+from sites.joint.models import PartState
+from sites.joint.reassign import part_reassign
+from sites.joint.services import case_countersign, part_opinion_give, parts_open_here
+from sites.registry.selectors import site_current
 
 
 def errors_of(exc: ValidationError) -> dict:
@@ -37,6 +40,21 @@ def _outcome(data) -> str:
     if value not in Outcome.values:
         raise ValidationError({"outcome": "请选择办理结果。"})
     return value
+
+
+def _part(case, data, *, here_only: bool = False):
+    """The open 联办环节 of `case` named by its department code (field `department`)."""
+    parts = case.parts.filter(department__code=_text(data, "department")[:20], state=PartState.OPEN)
+    if here_only:  # an opinion is given where the part is handled
+        parts = parts.filter(site=site_current())
+    part = parts.select_related("department", "site").first()
+    if part is None:
+        raise ValidationError({"department": "请选择一个办理中的联办环节。"})
+    return part
+
+
+def _or_none(data, name: str) -> str | None:
+    return _text(data, name)[:40] or None
 
 
 PERFORMERS = {
@@ -71,6 +89,21 @@ PERFORMERS = {
         case=case, by=by, reason=_text(d, "reason")
     ),
     "forward": lambda case, by, d: transfer.case_forward(case=case, by=by, note=_text(d, "note")),
+    # 联办件 (joint approvals): what the lifecycle offers on a joint case, done here too
+    "parts_open": lambda case, by, d: parts_open_here(case=case, by=by),
+    "opinion": lambda case, by, d: part_opinion_give(
+        part=_part(case, d, here_only=True),
+        by=by,
+        opinion=_text(d, "opinion"),
+        reasons=_text(d, "reasons"),
+    ),
+    "reassign": lambda case, by, d: part_reassign(
+        part=_part(case, d),
+        by=by,
+        reason=_text(d, "reason"),
+        department=_or_none(d, "to_department"),
+        site=_or_none(d, "to_site"),
+    ),
     "hand_back": lambda case, by, d: transfer.case_hand_back(
         case=case, by=by, note=_text(d, "note")
     ),

@@ -15,6 +15,7 @@ from sites.cases.identity import mask_id_number, mask_phone
 from sites.online import services
 from sites.online.models import Application, ApplicationFile, ApplicationStatus
 from sites.registry.selectors import site_current
+from sites.workbench.forms import PrereviewAction, PrereviewQuery
 
 
 def _here(request):
@@ -35,7 +36,9 @@ def _application(here, number: str) -> Application:
 @login_required
 def prereview_list(request):
     here = _here(request)
-    status = request.GET.get("status") or ApplicationStatus.SUBMITTED
+    query = PrereviewQuery(request.GET)
+    status = query.cleaned_data.get("status") if query.is_valid() else ""
+    status = status if status in ApplicationStatus.values else ApplicationStatus.SUBMITTED
     rows = (
         Application.objects.filter(site=here, status=status)
         .select_related("item_version")
@@ -86,7 +89,12 @@ def prereview_file(request, number: str, file_id: int):
 def prereview_act(request, number: str, action: str):
     here = _here(request)
     application = _application(here, number)
+    names = [m["name"] for m in application.item_version.materials]
+    form = PrereviewAction(request.POST, material_names=[(n, n) for n in names])
     try:
+        if not form.is_valid():
+            raise ValidationError(" ".join(m for ms in form.errors.values() for m in ms))
+        data = form.cleaned_data
         if action == "take_in":
             if not access.can_accept_item_here(
                 user=request.user, item=application.item_version.item, site=here
@@ -95,15 +103,15 @@ def prereview_act(request, number: str, action: str):
             _, code = services.application_take_in(
                 application=application,
                 by=request.user,
-                materials=request.POST.getlist("materials"),
+                materials=data["materials"],
             )
             request.session["prereview_code"] = code
         elif action == "return":
             services.application_return(
                 application=application,
                 by=request.user,
-                missing=request.POST.get("missing", "").splitlines(),
-                note=request.POST.get("note", ""),
+                missing=data["missing"].splitlines(),
+                note=data["note"],
             )
         else:
             raise Http404

@@ -13,7 +13,14 @@ from permissions.access import SitePerm
 from sites.cases.models import OPEN_STATUSES, ClockState
 from sites.cases.selectors import case_list_for_user
 
-COUNTED = (ClockState.OVERDUE, ClockState.WARNING, ClockState.ON_TIME, ClockState.SUSPENDED)
+COUNTED = (
+    ClockState.NOT_STARTED,  # filed, not yet accepted: the clock has not started
+    ClockState.OVERDUE,
+    ClockState.WARNING,
+    ClockState.ON_TIME,
+    ClockState.SUSPENDED,
+)
+LABELS = {ClockState.NOT_STARTED: "待受理"}
 
 
 def start_for(*, user, here) -> dict:
@@ -39,6 +46,8 @@ def start_for(*, user, here) -> dict:
             .order_by()
         )
         found = {r["clock_state"]: r["n"] for r in rows}
-        start["clerk"] = [(state, state.label, found.get(state, 0)) for state in COUNTED]
-        start["clerk_total"] = sum(found.values())
+        start["clerk"] = [
+            (state, LABELS.get(state, state.label), found.get(state, 0)) for state in COUNTED
+        ]
+        start["clerk_total"] = sum(n for _, _, n in start["clerk"])  # the counters add up
     return start

@@ -7,32 +7,36 @@ from urllib.parse import quote
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.http import RFC3986_SUBDELIMS
 from django.views.decorators.http import require_POST
 
-from county.catalogue.models import Item
+from county.catalogue.models import Item, ItemVersion
 from county.catalogue.selectors import item_version_get
 from permissions import access
+from permissions.joint_access import can_reassign_part
 from permissions.roles import Action as AccessAction
 from sites.cases import services
 from sites.cases.identity import id_number_problem, mask_id_number, mask_phone, phone_problem
 from sites.cases.models import CaseStatus, ClockState, EventType
 from sites.cases.notices import KINDS, notice_render
 from sites.cases.selectors import case_base, case_list_for_user, case_timeline
+from sites.joint.models import Opinion
+from sites.registry.models import Department, Site, Tier
 from sites.registry.selectors import site_current
-from sites.workbench.actions import actions_available
+from sites.workbench.actions import actions_available, open_parts
+from sites.workbench.forms import InboxQuery, IntakeForm, ItemPick
 from sites.workbench.perform import action_perform
 from sites.workbench.perform import errors_of as _errors
 
 PAGE_SIZE = 20
 STATES = [
+    (ClockState.NOT_STARTED, "待受理"),
     (ClockState.OVERDUE, "红 超时"),
     (ClockState.WARNING, "黄 预警"),
     (ClockState.ON_TIME, "正常"),
@@ -44,18 +48,22 @@ OPEN = (CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.SUSPENDED)
 @login_required
 def inbox(request):
     """待办: open cases here by clock state, searchable by number or applicant."""
-    state = request.GET.get("state") or ""
-    q = (request.GET.get("q") or "").strip()
-    size = min(max(int(request.GET.get("size") or PAGE_SIZE), 1), 100)
+    query = InboxQuery(request.GET)
+    valid = query.is_valid()
+    data = query.cleaned_data if valid else {}
+    state = data.get("state") if data.get("state") in ClockState.values else ""
+    q = (data.get("q") or "").strip()
+    number, size = query.page_and_size(PAGE_SIZE)
     qs = case_list_for_user(user=request.user, clock_state=state or None)
-    qs = qs.filter(status__in=OPEN) if not request.GET.get("all") else qs
+    if not data.get("all"):  # 待办: open cases this hall holds (not those forwarded up)
+        qs = qs.filter(status__in=OPEN, owner_site=site_current())
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(applicant_name__icontains=q))
     qs = qs.order_by("deadline", "-submitted_at", "pk")
     # The page's ids first (the open-cases index alone), then only those rows: sorting
     # whole rows cost a township 15-40 ms at 1M cases (docs/decisions/0017).
     ids = qs.prefetch_related(None).values_list("pk", flat=True)
-    page = Paginator(ids, size).get_page(request.GET.get("page"))
+    page = Paginator(ids, size).get_page(number)
     rows = qs.in_bulk(list(page.object_list))
     page.object_list = [rows[pk] for pk in page.object_list]
     link = _case_link()
@@ -64,7 +72,15 @@ def inbox(request):
     return render(
         request,
         "workbench/inbox.html",
-        {"page": page, "states": STATES, "state": state, "q": q},
+        {
+            "page": page,
+            "states": STATES,
+            "state": state,
+            "q": q,
+            "form": query,
+            "done": request.session.pop("workbench_done", ""),
+        },
+        status=200 if valid else 400,
     )
 
 
@@ -81,72 +97,91 @@ def _intake_allowed(user, item, here) -> bool:
     return access.has_site_perm(user=user, site=here, perm=access.SitePerm.ACT)
 
 
-def _fields_check(values) -> None:
+def _fields_check(form) -> None:
     """Every field's problem at once (the service stops at the first), so the clerk fixes all."""
-    problems = {}
+    data = form.cleaned_data
     id_problem = id_number_problem(
-        (values.get("applicant_id_number") or "").strip().upper(), today=timezone.localdate()
+        (data.get("applicant_id_number") or "").strip().upper(), today=timezone.localdate()
     )
     if id_problem:
-        problems["applicant_id_number"] = id_problem
-    if phone_problem((values.get("applicant_phone") or "").strip()):
-        problems["applicant_phone"] = phone_problem(values.get("applicant_phone").strip())
-    if not (values.get("applicant_name") or "").strip():
-        problems["applicant_name"] = "请填写申请人姓名。"
-    if problems:
-        raise ValidationError(problems)
+        form.add_error("applicant_id_number", id_problem)
+    phone = phone_problem((data.get("applicant_phone") or "").strip())
+    if phone:
+        form.add_error("applicant_phone", phone)
+    if not (data.get("applicant_name") or "").strip():
+        form.add_error("applicant_name", "请填写申请人姓名。")
 
 
-def _when(value: str | None):
-    """收件时间 from the form (Beijing time, datetime-local); None: now."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    parsed = parse_datetime(value)
-    if parsed is None:
-        raise ValidationError({"at": "收件时间格式不正确。"})
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+def _items_here(here, q: str):
+    """What this hall may file, by name: its delegations; the county files every item."""
+    current = ItemVersion.objects.filter(item=OuterRef("pk"), number=OuterRef("current_version"))
+    items = Item.objects.filter(current_version__gt=0)
+    if here.tier != "county":
+        items = items.filter(delegations__site=here, delegations__withdrawn_at__isnull=True)
+    items = items.annotate(name=Subquery(current.values("name")[:1])).distinct()
+    if q:
+        items = items.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    return items.order_by("name", "code")
+
+
+def _material_label(m: dict) -> str:
+    if m.get("deferrable"):
+        return f"{m['name']}（可容缺，{m['defer_days']} 个工作日内补交）"
+    return f"{m['name']}（必交）"
 
 
 @login_required
 def intake(request):
-    """收件: the item's material checklist; field errors shown beside each field."""
+    """收件: pick the item by name, then its material checklist; errors beside each field."""
     here = site_current()
-    code = (request.POST.get("item_code") or request.GET.get("item") or "").strip()
+    pick = ItemPick(request.POST if request.method == "POST" else request.GET)
+    picked = pick.cleaned_data if pick.is_valid() else {}
+    code = (picked.get("item_code") or picked.get("item") or "").strip()
     version = item_version_get(code=code) if code else None
-    errors, values = {}, request.POST
+    materials = [(m["name"], _material_label(m)) for m in version.materials] if version else []
+    form = IntakeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"item_code": code, "materials": [m for m, _ in materials]},
+        material_names=materials,
+    )
+    status = 200 if pick.is_valid() else 400
     if request.method == "POST":
         item = Item.objects.filter(code=code).first()
         if not _intake_allowed(request.user, item, here):
             raise access.AccessDenied(access.DENIED_MESSAGE)
-        try:
-            _fields_check(values)
-            at = _when(values.get("submitted_at"))
-            case = services.case_submit(
-                at=at,
-                by=request.user,
-                item_code=code,
-                applicant_name=values.get("applicant_name", ""),
-                applicant_id_number=values.get("applicant_id_number", ""),
-                applicant_phone=values.get("applicant_phone", ""),
-                materials=values.getlist("materials"),
-            )
-        except ValidationError as exc:
-            errors = _errors(exc)
-        else:
-            return redirect("workbench:case", number=case.number)
-    items = Item.objects.filter(delegations__site=here).distinct().order_by("code")
+        if form.is_valid():
+            _fields_check(form)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case = services.case_submit(
+                    at=data["submitted_at"],
+                    by=request.user,
+                    item_code=code,
+                    applicant_name=data["applicant_name"],
+                    applicant_id_number=data["applicant_id_number"],
+                    applicant_phone=data["applicant_phone"],
+                    materials=data["materials"],
+                )
+            except ValidationError as exc:
+                for field, message in _errors(exc).items():
+                    field = "submitted_at" if field == "at" else field
+                    form.add_error(field if field in form.fields else None, message)
+            else:
+                return redirect("workbench:case", number=case.number)
+        status = 400
     return render(
         request,
         "workbench/intake.html",
         {
             "version": version,
             "code": code,
-            "errors": errors,
-            "values": values,
-            "checked": values.getlist("materials") if request.method == "POST" else None,
-            "items": items,
+            "form": form,
+            "pick": pick,
+            "q": picked.get("q", ""),
+            "items": _items_here(here, picked.get("q", ""))[:200],
         },
+        status=status,
     )
 
 
@@ -170,7 +205,9 @@ def case_page(request, number):
     """One case: the clock, the timeline and only the actions this person may take now."""
     case = _case(request, number)
     may = access.can_handle_case(user=request.user, case=case)
-    actions = actions_available(case=case, here=site_current()) if may else []
+    here = site_current()
+    actions = actions_available(case=case, here=here, user=request.user) if may else []
+    parts = open_parts(case)
     events = list(case.events.all())
     printable = sorted({NOTICE_OF[e.type] for e in events if e.type in NOTICE_OF})
     return render(
@@ -181,6 +218,13 @@ def case_page(request, number):
             "events": events,
             "actions": actions,
             "notices": [(k, NOTICE_TITLES[k]) for k in printable],
+            "parts": parts,
+            # a supervisor reads the case and may move a part before it stalls (改派)
+            "movable": [p for p in parts if can_reassign_part(user=request.user, part=p)]
+            if not any(a.name == "reassign" for a in actions)
+            else [],
+            "opinions": Opinion.choices,
+            "targets": _reassign_targets() if parts else {},
             "errors": request.session.pop("workbench_errors", {}),
         },
     )
@@ -190,7 +234,8 @@ def case_page(request, number):
 @require_POST
 def case_act(request, number, name):
     case = _case(request, number, AccessAction.HANDLE)
-    allowed = {a.name for a in actions_available(case=case, here=site_current())}
+    offered = actions_available(case=case, here=site_current(), user=request.user)
+    allowed = {a.name for a in offered}
     try:
         if name not in allowed:
             raise ValidationError({"action": "当前状态下不能进行该操作。"})
@@ -199,10 +244,35 @@ def case_act(request, number, name):
         request.session["workbench_errors"] = _errors(exc)
         return redirect(reverse("workbench:case", args=[number]) + "?error=" + name)
     if name == "accept":
-        # The query code exists only in this response (its hash is stored): print it now.
-        case = case_timeline(case_base()).get(pk=case.pk)
-        return HttpResponse(notice_render(case=case, kind="acceptance", query_code=result))
+        # The query code exists only now (its hash is stored): POST, redirect, GET: the notice
+        # page prints it once from this session; reloading it accepts nothing again.
+        request.session[QUERY_CODE_KEY.format(number=case.number)] = result
+        return redirect("workbench:notice", number=number, kind="acceptance")
+    if name in MOVES_AWAY:  # the case now belongs to another hall: its page is not here
+        request.session["workbench_done"] = MOVES_AWAY[name].format(number=number)
+        return redirect("workbench:inbox")
     return redirect("workbench:case", number=number)
+
+
+MOVES_AWAY = {
+    "forward": "办件 {number} 已上报上级站点办理，可在“我代办的办件”或县级汇总中查看进度。",
+    "hand_back": "办件 {number} 已退回下级站点。",
+}
+
+
+QUERY_CODE_KEY = "query_code:{number}"
+
+
+def _reassign_targets() -> dict:
+    """Where a part may be moved: the county and township halls, and the departments."""
+    return {
+        "sites": list(
+            Site.objects.filter(tier__in=(Tier.COUNTY, Tier.TOWNSHIP))
+            .order_by("path")
+            .values_list("code", "name")
+        ),
+        "departments": list(Department.objects.order_by("code").values_list("code", "name")),
+    }
 
 
 NOTICE_TITLES = {
@@ -220,7 +290,9 @@ def notice(request, number, kind):
     case = _case(request, number)
     try:
         if kind in KINDS:
-            html = notice_render(case=case, kind=kind)
+            key = QUERY_CODE_KEY.format(number=case.number)
+            code = request.session.pop(key, None) if kind == "acceptance" else None
+            html = notice_render(case=case, kind=kind, query_code=code)
         elif kind == "decision":
             html = _decision(case)
         else:

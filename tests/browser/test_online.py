@@ -26,7 +26,7 @@ def maan(halls, at_site):
 def test_online_application_prereview_take_in_and_status(page, browser, login, maan, screenshot):
     base = page.base_url
     page.goto(f"{base}/zhinan/mzj-002/")
-    page.click("a:has-text('网上申报')")
+    page.click("main a:has-text('网上申报')")
     page.fill("input[name=applicant_name]", "李四")
     page.fill("input[name=applicant_id_number]", ID_NUMBER)
     page.fill("input[name=applicant_phone]", PHONE)

@@ -42,7 +42,7 @@ def test_clerk_intake_supplement_decision_and_notices(page, login, clerk, screen
     page.fill("input[name=applicant_id_number]", "110105194912310021")  # bad checksum
     page.fill("input[name=applicant_phone]", PHONE)
     page.click("button:has-text('收件')")
-    assert "校验" in page.inner_text("#err-id") or page.inner_text("#err-id")
+    assert page.inner_text("#id_applicant_id_number-error")  # the error beside the field
     page.fill("input[name=applicant_id_number]", ID_NUMBER)
     page.click("button:has-text('收件')")
     screenshot(page, "intake-after")

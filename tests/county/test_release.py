@@ -26,7 +26,7 @@ from county.workdays.services import calendar_seed_from_library, calendar_year_s
 from sync.api import Reject
 from sync.envelope import envelope_parse
 from sync.inbox import inbox_apply
-from sync.models import CatalogueRelease, OutboxMessage
+from sync.models import CatalogueRelease, OutboxMessage, SyncCounter
 from tests.county.test_catalogue import promised_item
 from tests.support.inject import envelope_dict, signed
 
@@ -49,6 +49,7 @@ def become_fresh_township(settings, code="t-maan") -> None:
     Item.objects.all().delete()
     CalendarYear.objects.all().delete()
     CatalogueRelease.objects.all().delete()
+    SyncCounter.objects.filter(name="catalogue_release").delete()  # the county's version
     settings.HALL_SITE, settings.HALL_TIER = code, "township"
 
 
@@ -172,3 +173,11 @@ def test_a_restart_that_changes_nothing_cuts_no_release(tree):
     calendar_seed_from_library(years=[2026])  # what `hall node` does at every start
     assert catalogue_load_sample() == 0
     assert CatalogueRelease.objects.count() == before == 2
+
+
+def test_the_county_shows_its_own_catalogue_version(tree):
+    """`hall sync-status` at the county said 目录版本 0 (issue 28): it is its latest release."""
+    from sync.selectors import sync_status
+
+    promised_item()
+    assert sync_status()["catalogue_release"] == CatalogueRelease.objects.count() == 1

@@ -71,3 +71,19 @@ def test_a_township_node_gets_its_tier_overlay(tmp_path):
         DJANGO_SETTINGS_MODULE="deploy.settings.node",
     )
     assert result.stdout.split() == ["township", "False"], result.stderr
+
+
+def test_production_settings_refuse_a_township_without_the_county_url(tmp_path):
+    """HALL_COUNTY_URL silently defaulted to 127.0.0.1:8000 (issue 28)."""
+    secrets = {
+        "HALL_SECRET_KEY": "x" * 50,
+        "HALL_DATABASE_URL": "postgres://h@127.0.0.1/h",
+        "HALL_BROKER_URL": "amqp://h:p@127.0.0.1/h",
+        "HALL_VAR_DIR": str(tmp_path),
+        "HALL_SITE": "t-maan",
+    }
+    code = "import deploy.settings.production"
+    result = run(sys.executable, "-c", code, HALL_COUNTY_URL="", **secrets)
+    assert result.returncode != 0 and "HALL_COUNTY_URL" in result.stderr
+    result = run(sys.executable, "-c", code, HALL_COUNTY_URL="https://county.example", **secrets)
+    assert result.returncode == 0, result.stderr

@@ -120,7 +120,7 @@ class TestPages:
         form = client.get("/guize/test.points/").content.decode()
         assert 'name="complaint_overdue_per_day"' in form and "-4" in form
         bad = client.post("/guize/test.points/", {"complaint_overdue_per_day": "x", "share": 1})
-        assert bad.status_code == 200 and "整数" in bad.content.decode()
+        assert bad.status_code == 400 and "整数" in bad.content.decode()
         post = {"complaint_overdue_per_day": -3, "share": 0.7, "name": "改", "note": "县里调整"}
         assert client.post("/guize/test.points/", post).status_code == 302
         assert rule_value("test.points")["complaint_overdue_per_day"] == -3
@@ -131,10 +131,17 @@ class TestPages:
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
     def test_county_staff_without_the_permission_are_refused(self, tree, client):
+        # a supervisor reads the rules (the points and quotas they judge by) but edits none
         self.login(client, staff(tree["county"], Role.COUNTY_SUPERVISOR))
-        assert client.get("/guize/").status_code == 403
+        page = client.get("/guize/")
+        assert page.status_code == 200 and "/guize/test.points/" not in page.content.decode()
+        assert client.get("/guize/test.points/").status_code == 403
         assert client.post("/guize/test.points/", {"share": 0.1}).status_code == 403
         assert not Rule.objects.exists()
+
+    def test_county_clerks_do_not_read_the_rules(self, tree, client):
+        self.login(client, staff(tree["county"], Role.CLERK))
+        assert client.get("/guize/").status_code == 403
 
     def test_a_township_has_no_rules_pages(self, tree, client, settings):
         self.login(client, staff(tree["t-maan"], Role.CLERK))

@@ -93,8 +93,8 @@ def test_the_intake_page_shows_the_error_beside_the_time(township):
     web, _ = clerk_client(township)
     future = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     page = intake_post(web, submitted_at=future)
-    assert page.status_code == 200 and "时间不能晚于当前时间" in page.content.decode()
-    assert 'id="err-at"' in page.content.decode()
+    assert page.status_code == 400 and "时间不能晚于当前时间" in page.content.decode()
+    assert 'id="id_submitted_at-error"' in page.content.decode()
     earlier = (timezone.localtime() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
     made = intake_post(web, submitted_at=earlier)
     assert made.status_code == 302

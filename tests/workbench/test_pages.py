@@ -42,9 +42,11 @@ def test_intake_shows_checklist_and_field_errors(township):
     page = web.get(reverse("workbench:intake"), {"item": "mzj-002"}).content.decode()
     assert "困难情况证明材料（可容缺" in page
     bad = intake_post(web, applicant_id_number="110105194912310021", applicant_phone="123")
-    assert bad.status_code == 200
+    assert bad.status_code == 400
     html = bad.content.decode()
-    assert 'id="err-id"' in html and 'id="err-phone"' in html
+    assert 'id="id_applicant_id_number-error"' in html
+    assert 'id="id_applicant_phone-error"' in html
+    assert 'class="error-summary" role="alert"' in html
     assert not Case.objects.exists()
 
 
@@ -57,7 +59,11 @@ def test_clerk_intake_to_decision_with_notices(township):
     assert "受理" in page and "办结</button>" not in page  # decide only once accepted
     assert "李四" in page and ID_NUMBER not in page  # ID number masked
 
-    accepted = web.post(reverse("workbench:act", args=[case.number, "accept"]))
+    accepted = web.post(reverse("workbench:act", args=[case.number, "accept"]), follow=True)
+    # POST, redirect, GET: reloading the printed notice does not accept again
+    assert accepted.redirect_chain == [
+        (reverse("workbench:notice", args=[case.number, "acceptance"]), 302)
+    ]
     notice = accepted.content.decode()
     code = re.search(r'class="code">(\w+)<', notice).group(1)
     assert "承诺件通知书" in notice and len(code) >= 6

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from deploy.management.commands.node import prepare_with_accounts
@@ -30,6 +31,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         report = prepare_with_accounts(opts)
+        if not settings.DEBUG:  # as `hall node`: WhiteNoise serves STATIC_ROOT in production
+            call_command("collectstatic", interactive=False, verbosity=0)
         spec = settings.HALL_SITE_SPEC
         self.stdout.write(f"{spec.name} ({spec.code}, {spec.tier}) station ready: {report}")
         self.stdout.flush()

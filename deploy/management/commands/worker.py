@@ -29,5 +29,10 @@ class Command(BaseCommand):
                 settings.CELERY_BEAT_SCHEDULE_FILENAME,
                 "--hostname",
                 f"{settings.HALL_SITE}@%h",
+                # no gossip, mingle or remote control: each would declare exchanges and
+                # queues beyond celery-<site>, which the hall's broker account may not
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
             ]
         )

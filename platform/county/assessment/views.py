@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from county.assessment import selectors as s
+from county.assessment.forms import EntryForm, PeriodQuery, PublishForm
 from county.assessment.models import AssessedStaff, AssessedWindow, Award, AwardKind, Inspection
 from county.assessment.rules import POINTS
 from county.assessment.services import (
@@ -36,11 +37,10 @@ HEADER = ["名次", "窗口", "部门", "得分", "扣分", "加分", "评比结
 
 def _period(request) -> tuple[int, int]:
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-        month = int(request.GET.get("month") or today.month)
-    except ValueError:
-        year, month = today.year, today.month
+    query = PeriodQuery(request.GET)
+    data = query.cleaned_data if query.is_valid() else {}
+    year = data.get("year") or today.year
+    month = data.get("month") or today.month
     year = min(max(year, 2000), 2100)
     month = min(max(month, 1), 12)
     return year, month
@@ -159,26 +159,30 @@ def inspection_page(request):
     """日检查 and the county's entries (承诺改即办, 压缩时限, 书面感谢, 事项未进驻)."""
     require(may_handle_feedback(user=request.user))
     error = None
-    if request.method == "POST":
-        window = get_object_or_404(AssessedWindow, pk=request.POST.get("window") or 0)
-        staff_id = request.POST.get("staff") or None
+    form = EntryForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not form.is_valid():
+        error = "；".join(f"{form.fields[k].label}：{' '.join(v)}" for k, v in form.errors.items())
+    elif request.method == "POST":
+        data = form.cleaned_data
+        window = get_object_or_404(AssessedWindow, pk=data["window"])
+        staff_id = data["staff"]
         staff = get_object_or_404(AssessedStaff, pk=staff_id) if staff_id else None
         who = getattr(getattr(request.user, "staff", None), "name", "") or request.user.username
         try:
-            if request.POST.get("kind") == "inspection":
+            if data["kind"] == "inspection":
                 inspection_record(
                     window=window,
                     staff=staff,
-                    finding=request.POST.get("rule", ""),
+                    finding=data["rule"],
                     inspector=who,
-                    note=request.POST.get("note", ""),
+                    note=data["note"],
                 )
             else:
                 county_entry_record(
                     window=window,
                     staff=staff,
-                    rule=request.POST.get("rule", ""),
-                    evidence=request.POST.get("note", ""),
+                    rule=data["rule"],
+                    evidence=data["note"],
                     by=who,
                     on=timezone.localdate(),
                 )
@@ -199,6 +203,7 @@ def inspection_page(request):
             "labels": labels,
             "today": date.today(),
         },
+        status=400 if error else 200,
     )
 
 
@@ -212,7 +217,8 @@ def awards_publish_view(request):
     who = getattr(getattr(request.user, "staff", None), "name", "") or request.user.username
     today = timezone.localdate()
     quarter = t["quarter"]
-    kind = request.POST.get("kind", "")
+    publish = PublishForm(request.POST)
+    kind = publish.cleaned_data["kind"] if publish.is_valid() else ""
     if kind == "quarter":
         for award_kind, title in (
             (AwardKind.RED_FLAG, "流动红旗"),

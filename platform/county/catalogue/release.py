@@ -178,6 +178,8 @@ def catalogue_release_cut() -> CatalogueRelease:
         if spec.tier != Tier.COUNTY:
             payload = release_payload(site=code, base=last.number if last else 0, upto=release)
             outbox_put(type=RELEASE, aggregate="", payload=payload, dest=code)
+    # the county's own catalogue version, as `sync-status` shows it (目录版本) at every hall
+    SyncCounter.objects.update_or_create(name=APPLIED, defaults={"value": release.number})
     return release
 
 

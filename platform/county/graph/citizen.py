@@ -13,8 +13,7 @@ from graphql import GraphQLError
 
 from county.graph.loaders import choice_label
 from county.readmodel.models import CaseFact, CaseRecord
-from permissions.auth import client_address
-from permissions.citizen import NO_ANSWER, TOO_MANY, citizen_rate_limit
+from permissions.citizen import NO_ANSWER, TOO_MANY, citizen_address, citizen_rate_limit
 from permissions.ratelimit import RateLimited
 from sites.cases.models import CaseStatus, EventType, Outcome
 from sites.cases.querycode import query_code_hash, query_code_matches
@@ -96,7 +95,7 @@ class CitizenQuery(graphene.ObjectType):
 
     def resolve_case_status(self, info, number, query_code):
         try:
-            citizen_rate_limit(address=client_address(info.context))
+            citizen_rate_limit(address=citizen_address(info.context))
         except RateLimited as exc:
             raise GraphQLError(TOO_MANY) from exc
         number, query_code = number.strip()[:64], query_code.strip()[:32]

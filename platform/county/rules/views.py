@@ -14,6 +14,7 @@ from county.rules.models import COUNTY_SCOPE, RuleChange
 from county.rules.registry import rule_spec, rule_specs
 from county.rules.selectors import rule_value, rule_values
 from county.rules.services import rule_set
+from permissions.rules_access import may_read_rules
 
 
 def _may_edit(request) -> None:
@@ -39,9 +40,11 @@ def rule_form_class(spec):
 
 @login_required
 def rule_list(request):
-    _may_edit(request)
+    if not may_read_rules(user=request.user):  # supervisors read, the catalogue's authors edit
+        raise PermissionDenied(NOT_ALLOWED)
     rows = [(spec, rule_values(spec.key)) for spec in rule_specs()]
-    return render(request, "rules/list.html", {"rows": rows})
+    context = {"rows": rows, "may_edit": catalogue_may_write(user=request.user)}
+    return render(request, "rules/list.html", context)
 
 
 @login_required
@@ -51,7 +54,8 @@ def rule_edit(request, key: str):
         spec = rule_spec(key)
     except LookupError:
         raise Http404("没有这项规则") from None
-    scope = (request.GET.get("scope") or request.POST.get("scope") or COUNTY_SCOPE).strip()
+    asked = ScopeForm(request.POST if request.method == "POST" else request.GET)
+    scope = ((asked.cleaned_data.get("scope") if asked.is_valid() else "") or COUNTY_SCOPE).strip()
     form_class = rule_form_class(spec)
     if request.method == "POST":
         form = form_class(request.POST)
@@ -61,7 +65,10 @@ def rule_edit(request, key: str):
             try:
                 rule_set(key=key, value=data, by=request.user, scope=scope, note=note)
             except ValidationError as exc:
-                by_field = getattr(exc, "error_dict", {"__all__": exc.error_list})
+                # (getattr's default is evaluated first: a dict error has no error_list)
+                by_field = (
+                    exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
+                )
                 for field, errors in by_field.items():
                     for error in errors:
                         form.add_error(None if field in ("__all__", "scope") else field, error)
@@ -71,4 +78,10 @@ def rule_edit(request, key: str):
         form = form_class(initial=rule_value(key, scopes=(scope,) if scope else ()))
     history = RuleChange.objects.filter(key=key)[:20]
     context = {"spec": spec, "form": form, "scope": scope, "history": history}
-    return render(request, "rules/edit.html", context)
+    return render(request, "rules/edit.html", context, status=400 if form.errors else 200)
+
+
+class ScopeForm(forms.Form):
+    """?scope= : the county, or one hall's code."""
+
+    scope = forms.CharField(max_length=40, required=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from county.readmodel.models import CaseRecord
 from county.supervision import selectors as sel
 from county.supervision.exports import COLUMNS, figures_workbook
+from county.supervision.forms import EARLIEST_YEAR, AnswerForm, OrderForm, ScopeQuery
 from county.supervision.models import AlertLevel, OrderState, SupervisionOrder
 from county.supervision.orders import order_answer, order_issue
 from permissions.access import DENIED_MESSAGE
@@ -39,16 +40,18 @@ def _county_only() -> None:
 
 def _scope(request):
     """The site asked for (default: the widest the user supervises), its subtree, the period."""
-    code = request.GET.get("site") or "county"
-    site = access_supervision(user=request.user, code=code)
+    query = ScopeQuery(request.GET)
+    if not query.is_valid():
+        raise BadRequest("；".join(m for ms in query.errors.values() for m in ms))
+    site = access_supervision(user=request.user, code=query.value("site") or "county")
     try:
         period = sel.period_parse(
-            kind=request.GET.get("kind"),
-            value=request.GET.get("period"),
-            today=timezone.localdate(),
+            kind=query.value("kind"), value=query.value("period"), today=timezone.localdate()
         )
+        if not EARLIEST_YEAR <= period.start.year <= timezone.localdate().year + 1:
+            raise ValueError(f"统计期应在 {EARLIEST_YEAR} 年至明年之间。")
     except ValueError as exc:
-        raise Http404(str(exc)) from None
+        raise BadRequest(str(exc)) from None
     return site, sel.subtree_codes(code=site.code), period
 
 
@@ -62,7 +65,8 @@ def _errors(exc: ValidationError) -> list[str]:
 def dashboard(request):
     _county_only()
     site, codes, period = _scope(request)
-    by = request.GET.get("by") if request.GET.get("by") in dict(BY_CHOICES) else "site"
+    by = ScopeQuery(request.GET).value("by")
+    by = by if by in dict(BY_CHOICES) else "site"
     total, rows = sel.figures_with_total(period=period, sites=codes, by=by)
     names = sel.names_for(by)
     for row in rows:
@@ -103,7 +107,8 @@ def _period_value(period) -> str:
 def export(request):
     _county_only()
     site, codes, period = _scope(request)
-    by = request.GET.get("by") if request.GET.get("by") in sel.GROUPS else "site"
+    by = ScopeQuery(request.GET).value("by")
+    by = by if by in sel.GROUPS else "site"
     total, rows = sel.figures_with_total(period=period, sites=codes, by=by)
     title = f"{site.name}(含下级) {period.label} 办件统计"
     body = figures_workbook(title=title, by=by, rows=rows, total=total, names=sel.names_for(by))
@@ -121,7 +126,9 @@ def report(request, code: str, month: str):
     _county_only()
     site = access_supervision(user=request.user, code=code)
     try:
-        period = sel.period_parse(kind="month", value=month, today=timezone.localdate())
+        period = sel.period_parse(kind="month", value=month[:7], today=timezone.localdate())
+        if not EARLIEST_YEAR <= period.start.year <= timezone.localdate().year + 1:
+            raise ValueError("月份超出范围。")
     except ValueError as exc:
         raise Http404(str(exc)) from None
     rows = sel.figures(period=period, sites=[site.code], by="department")
@@ -151,7 +158,8 @@ def report(request, code: str, month: str):
 def alerts(request):
     """预警: the county's lights across the halls supervised; a hall's own at the hall."""
     codes = feed_codes(user=request.user, here=site_current())
-    level = request.GET.get("level") if request.GET.get("level") in AlertLevel.values else None
+    level = ScopeQuery(request.GET).value("level")
+    level = level if level in AlertLevel.values else None
     rows = list(sel.alert_list(sites=codes, level=level)[:100])
     return render(
         request,
@@ -178,7 +186,8 @@ def orders(request):
         codes = [here.code] if codes else []
     if codes == []:
         raise PermissionDenied(DENIED_MESSAGE)
-    state = request.GET.get("state") if request.GET.get("state") in OrderState.values else None
+    state = ScopeQuery(request.GET).value("state")
+    state = state if state in OrderState.values else None
     rows = list(sel.order_list(sites=codes, state=state)[:100])
     here = site_current()
     for row in rows:
@@ -195,6 +204,7 @@ def orders(request):
             "today": timezone.localdate(),
             "site_names": dict(Site.objects.values_list("code", "name")),
             "dept_names": sel.names_for("department"),
+            "may_issue": settings.HALL_TIER == "county" and can_issue_order(user=request.user),
         },
     )
 
@@ -205,17 +215,15 @@ def order_new(request):
     _county_only()
     if not can_issue_order(user=request.user):
         raise PermissionDenied(DENIED_MESSAGE)
-    number = (request.POST.get("case") or request.GET.get("case") or "").strip()
+    form = OrderForm(request.POST if request.method == "POST" else request.GET)
+    valid = form.is_valid()
+    number = (form.cleaned_data.get("case") or "").strip() if valid else ""
     codes = supervised_codes(user=request.user)
     record = CaseRecord.objects.filter(number=number).first() if number else None
     if record is not None and codes is not None and record.owner_site not in codes:
         record = None  # not among the halls this supervisor watches: as if unknown
-    errors = []
-    if request.method == "POST":
-        try:
-            days = int(request.POST["days"]) if request.POST.get("days") else None
-        except ValueError:
-            days = 0
+    errors = [] if valid else [m for ms in form.errors.values() for m in ms]
+    if request.method == "POST" and valid:
         if record is None:
             errors = [f"未找到办件 {number}。"]
         else:
@@ -223,8 +231,8 @@ def order_new(request):
                 order_issue(
                     case_number=record.number,
                     by=request.user,
-                    reason=request.POST.get("reason", ""),
-                    days=days,
+                    reason=form.cleaned_data["reason"],
+                    days=form.cleaned_data["days"],
                 )
             except ValidationError as exc:
                 errors = _errors(exc)
@@ -237,7 +245,7 @@ def order_new(request):
             "record": record,
             "number": number,
             "errors": errors,
-            "post": request.POST,
+            "post": form.data,
             "owner_name": Site.objects.filter(code=record.owner_site)
             .values_list("name", flat=True)
             .first()
@@ -257,8 +265,11 @@ def order_reply(request, code: str):
         raise Http404("未找到。")
     if not can_answer_order(user=request.user, order=order, here=here):
         raise PermissionDenied(DENIED_MESSAGE)
+    form = AnswerForm(request.POST)
     try:
-        order_answer(order=order, by=request.user, answer=request.POST.get("answer", ""))
+        if not form.is_valid():
+            raise ValidationError([m for ms in form.errors.values() for m in ms])
+        order_answer(order=order, by=request.user, answer=form.cleaned_data["answer"])
     except ValidationError as exc:
         return render(
             request,

@@ -39,3 +39,15 @@ def masked_id(value: str) -> str:
 @register.filter
 def masked_phone(value: str) -> str:
     return mask_phone(value or "")
+
+
+@register.simple_tag(takes_context=True)
+def may_call(context) -> bool:
+    """叫号 and 预审 in the workbench menu: only for those the pages let in (the same check)."""
+    from permissions.queue import can_call_tickets
+    from sites.registry.selectors import site_current
+
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return False
+    return can_call_tickets(user=request.user, site=site_current())

@@ -19,3 +19,21 @@ def cell(row: dict, key: str) -> str:
 @register.filter
 def get(mapping: dict, key):
     return mapping.get(key, key)
+
+
+@register.simple_tag(takes_context=True)
+def may_watch(context) -> bool:
+    """The supervision menu's 监察统计 and 预警: only for those the pages let in (the lights
+    feed's own check: a supervisor at the county, staff who view the cases at a hall)."""
+    from permissions.access import AccessDenied
+    from permissions.supervision_access import feed_codes
+    from sites.registry.selectors import site_current
+
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return False
+    try:
+        feed_codes(user=request.user, here=site_current())
+    except AccessDenied:
+        return False
+    return True
