@@ -62,8 +62,13 @@ def person(site, role, name="王五", username=None):
 
 @pytest.fixture
 def lead_clerk(joint):
-    """The lead window's 首席代表: accepts, and signs the 会签 (seed 001 第十五条(三))."""
-    return person(joint["county"], Role.CHIEF_REPRESENTATIVE, "牵头")
+    return person(joint["county"], Role.CLERK, "牵头")
+
+
+@pytest.fixture
+def lead_chief(joint):
+    """The lead window's 首席代表: signs the 会签 (seed 001 第十五条(三))."""
+    return person(joint["county"], Role.CHIEF_REPRESENTATIVE, "牵头首代")
 
 
 @pytest.fixture

@@ -78,6 +78,14 @@ def ranking_page(request):
     context["staff_quota"] = s.excellent_quota(
         len(context["staff_grades"]), float(awards["excellent_staff_share"])
     )
+    # a link only where the ledger opens for this person (no link to a 403)
+    context["viewable"] = {
+        r.subject.pk
+        for r in context["monthly"]
+        if may_view_window(
+            user=request.user, site_code=r.subject.site_code, number=r.subject.number
+        )
+    }
     return render(request, "assessment/ranking.html", context)
 
 
