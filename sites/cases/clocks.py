@@ -27,7 +27,10 @@ def ledger_args(entries) -> dict:
     start = None
     for entry in entries:
         if entry.kind == LedgerKind.BUDGET:
+            # A later budget is a restart (补办件, seed 001 第十条(五)): the full limit counts
+            # again from its day, and the suspensions before it no longer matter.
             budget, start = entry.days, entry.start
+            suspensions = []
         elif entry.kind == LedgerKind.EXTENSION:
             extensions += entry.days
         else:

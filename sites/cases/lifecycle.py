@@ -74,6 +74,7 @@ ACTIONS: dict[str, Action] = dict(
         _action("parts_open", "分送协办部门", (S.ACCEPTED,)),
         _action("opinion", "接收部门意见", RUNNING),
         _action("countersign", "会签办结", (S.ACCEPTED,), S.CONCLUDED),
+        _action("prepare", "拟办(提交首席代表签批)", (S.ACCEPTED,)),
         _action("reassign", "改派联办环节", RUNNING),
     ]
 )
@@ -218,7 +219,9 @@ def actions_available(*, case: Case, here: Site) -> list[Action]:
             continue
         if act.name == "decide" and joint:
             continue  # a joint case concludes by countersign
-        if act.name in ("decide", "countersign", "parts_open"):
+        if act.name == "prepare":
+            continue  # 拟办 is called by the service (no page or API form yet): not offered
+        if act.name in ("decide", "countersign", "parts_open", "prepare"):
             if decides is None:
                 decides = may_decide(case, here)
             if not decides:

@@ -169,6 +169,7 @@ class EventType(models.TextChoices):
     SUPPLEMENT_COMPLETED = "supplement_completed", "补正材料齐全"
     EXTENDED = "extended", "延期"
     DECIDED = "decided", "办结"
+    DECISION_PREPARED = "decision_prepared", "拟办意见"
     RETURNED = "returned", "退办"
     WITHDRAWN = "withdrawn", "撤回"
     FORWARDED = "forwarded", "上报"

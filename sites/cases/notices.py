@@ -5,22 +5,35 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
-from county.catalogue.models import HandlingType
+from county.catalogue.models import HandlingType, ItemKind
 from sites.cases.identity import mask_id_number, mask_phone
-from sites.cases.models import Case, CaseStatus, EventType
+from sites.cases.models import Case, CaseStatus, EventType, Outcome
 
-# kind -> (title, the event the notice is about, statuses in which it may be printed)
+# kind -> (default title, the event the notice is about). Titles follow seed 001 第十条:
+# one notice per case type (承诺件/联办件/上报件/退办件/补办件通知书); a decision is a
+# 准予/不予许可决定书 only for a licence (行政许可), an 办结通知书 otherwise.
 KINDS = {
     "acceptance": ("受理通知书", EventType.ACCEPTED),
-    "supplement": ("补正材料通知书(一次性告知)", EventType.SUPPLEMENT_REQUESTED),
+    "supplement": ("补办件通知书", EventType.SUPPLEMENT_REQUESTED),
     "return": ("退办件通知书", EventType.RETURNED),
     "refusal": ("不予受理通知书", EventType.REFUSED),
+    "decision": ("办结通知书", EventType.DECIDED),
+}
+
+ACCEPTANCE_TITLES = {
+    HandlingType.INSTANT: "受理通知书",
+    HandlingType.PROMISED: "承诺件通知书",
+    HandlingType.JOINT: "联办件通知书",
+    HandlingType.ESCALATED: "上报件通知书",
 }
 
 
 def notice_title(case: Case, kind: str) -> str:
-    if kind == "acceptance" and case.item_version.handling_type != HandlingType.INSTANT:
-        return "承诺件通知书"
+    version = case.item_version
+    if kind == "acceptance":
+        return ACCEPTANCE_TITLES.get(version.handling_type, KINDS[kind][0])
+    if kind == "decision" and version.kind == ItemKind.LICENCE:
+        return "准予许可决定书" if case.outcome == Outcome.APPROVED else "不予许可决定书"
     return KINDS[kind][0]
 
 
@@ -43,6 +56,8 @@ def notice_render(*, case: Case, kind: str, query_code: str | None = None) -> st
             "phone": mask_phone(case.applicant_phone),
             "query_code": query_code,
             "promised": case.item_version.handling_type != HandlingType.INSTANT,
+            "licence": case.item_version.kind == ItemKind.LICENCE,
+            "approved": case.outcome == Outcome.APPROVED,
             "active": case.status not in (CaseStatus.WITHDRAWN,),
         },
     )

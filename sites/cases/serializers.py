@@ -183,6 +183,9 @@ class CaseSubmitInput(serializers.Serializer):
     applicant_phone = serializers.CharField(label="联系电话", max_length=20)
     materials = serializers.ListField(child=serializers.CharField(), label="已收材料")
     at = serializers.DateTimeField(required=False, label="收件时间")
+    as_supplement = serializers.BooleanField(
+        required=False, default=False, label="缺少必交材料时登记为补办件(一次性告知)"
+    )
 
 
 class AtInput(serializers.Serializer):

@@ -28,6 +28,7 @@ from sites.cases.models import (
     Outcome,
 )
 from sites.cases.querycode import query_code_hash, query_code_new
+from sites.cases.rules import signer_check, supplement_restarts
 from sites.registry.models import Site, Tier, Window
 from sites.registry.selectors import site_current
 
@@ -71,8 +72,14 @@ def case_submit(
     materials: list[str],
     window: Window | None = None,
     at: datetime | None = None,
+    as_supplement: bool = False,
 ) -> Case:
-    """收件: a village agent files for a villager, or a clerk at a window."""
+    """收件: a village agent files for a villager, or a clerk at a window.
+
+    Required materials missing: refused, or with `as_supplement` recorded as 补办件 (seed 001
+    第十条(五)): the one complete list of what is missing (一次性告知) for the
+    《补办件通知书》; the case waits (补正中) and is accepted once the list is complete, its
+    time limit counting in full from that day."""
     at = lifecycle.when(at)
     here = site_current()
     version = item_version_get(code=(item_code or "").strip())
@@ -109,14 +116,20 @@ def case_submit(
         raise ValidationError({"materials": f"不是该事项的申报材料：{'、'.join(unknown)}。"})
     missing = [m for m in version.materials if m["name"] not in given]
     required = [m["name"] for m in missing if not m.get("deferrable")]
-    if required:
-        raise ValidationError({"materials": f"缺少必交材料(不可容缺)：{'、'.join(required)}。"})
+    if required and not as_supplement:
+        raise ValidationError(
+            {
+                "materials": f"缺少必交材料(不可容缺)：{'、'.join(required)}。"
+                "可登记为补办件并出具《补办件通知书》。"
+            }
+        )
     deferred = [
         {
             "name": m["name"],
             "due": add_working_days(timezone.localdate(at), m["defer_days"]).date.isoformat(),
         }
         for m in missing
+        if m.get("deferrable")
     ]
 
     case = Case(
@@ -135,6 +148,13 @@ def case_submit(
     )
     data = {"materials": case.materials_received, "deferred": deferred}
     lifecycle.event_record(case, type=EventType.SUBMITTED, by=by, here=here, at=at, data=data)
+    if required:  # 补办件 at intake: the one complete list, printed on 《补办件通知书》
+        case.status = CaseStatus.SUSPENDED
+        case.supplement_items = required
+        data = {"items": required, "restart": supplement_restarts(), "at_intake": True}
+        lifecycle.event_record(
+            case, type=EventType.SUPPLEMENT_REQUESTED, by=by, here=here, at=at, data=data
+        )
     signals.case_created.send(sender=Case, case=case)
     return case
 
@@ -205,6 +225,8 @@ def case_supplement_request(
     """一次性告知: the full list of what is missing; the clock stops until it is complete.
 
     A later request may only repeat items of the first one: the first notice must be complete.
+    Whether the limit then restarts in full or continues (rule `cases.supplement`) is fixed
+    now and printed on the notice.
     """
     step = lifecycle.transition(case=case, action="supplement", at=at)
     case, here, at = step.case, step.here, step.at
@@ -221,28 +243,58 @@ def case_supplement_request(
         case.supplement_items = wanted
     case.status = CaseStatus.SUSPENDED
     ClockEntry.objects.create(case=case, kind=LedgerKind.SUSPENSION, start=timezone.localdate(at))
+    data = {"items": wanted, "restart": supplement_restarts()}
     lifecycle.event_record(
-        case, type=EventType.SUPPLEMENT_REQUESTED, by=by, here=here, at=at, data={"items": wanted}
+        case, type=EventType.SUPPLEMENT_REQUESTED, by=by, here=here, at=at, data=data
     )
     return case
 
 
+def _restarts(case: Case) -> bool:
+    """The rule printed on the last notice (the rule in force when it has none)."""
+    event = case.events.filter(type=EventType.SUPPLEMENT_REQUESTED).order_by("-seq").first()
+    data = event.data if event else {}
+    return bool(data.get("restart", supplement_restarts()))
+
+
 @transaction.atomic
 def case_supplement_complete(*, case: Case, by, at: datetime | None = None) -> Case:
-    """补正材料齐全: the clock runs again from this day."""
+    """补正材料齐全 (seed 001 第十条(五)): by default the full time limit counts again from
+    this day (a new budget entry); with the rule switched, the clock continues with the days
+    already used. A 补办件 recorded at intake goes back to 已收件 to be accepted (its clock
+    starts in full at acceptance)."""
     step = lifecycle.transition(case=case, action="supplement_complete", at=at)
     case, here, at = step.case, step.here, step.at
-    entry = ClockEntry.objects.get(case=case, kind=LedgerKind.SUSPENSION, end__isnull=True)
     day = timezone.localdate(at)
-    if day < entry.start:
-        raise ValidationError({"at": "补正齐全日期不能早于告知日期。"})
-    entry.end = day
-    entry.save(update_fields=["end"])
-    case.status = CaseStatus.ACCEPTED
+    restart = _restarts(case)
+    if case.accepted_at is None:
+        if at < case.submitted_at:
+            raise ValidationError({"at": "补正齐全日期不能早于告知日期。"})
+        case.status = CaseStatus.SUBMITTED
+        data = {"restart": True, "at_intake": True}
+    else:
+        entry = ClockEntry.objects.get(case=case, kind=LedgerKind.SUSPENSION, end__isnull=True)
+        if day < entry.start:
+            raise ValidationError({"at": "补正齐全日期不能早于告知日期。"})
+        entry.end = day
+        entry.save(update_fields=["end"])
+        if restart:
+            first = ClockEntry.objects.filter(case=case, kind=LedgerKind.BUDGET).order_by("id")[0]
+            ClockEntry.objects.create(
+                case=case,
+                kind=LedgerKind.BUDGET,
+                days=first.days,
+                start=day,
+                reason="补办件重新计时",
+            )
+        case.status = CaseStatus.ACCEPTED
+        data = {"restart": restart}
     for name in case.supplement_items:
         if name not in case.materials_received:
             case.materials_received.append(name)
-    lifecycle.event_record(case, type=EventType.SUPPLEMENT_COMPLETED, by=by, here=here, at=at)
+    lifecycle.event_record(
+        case, type=EventType.SUPPLEMENT_COMPLETED, by=by, here=here, at=at, data=data
+    )
     return case
 
 
@@ -251,6 +303,8 @@ def case_extend(*, case: Case, by, days: int, reason: str, at: datetime | None =
     """延期: more working days, always with a reason."""
     step = lifecycle.transition(case=case, action="extend", at=at)
     case, here, at = step.case, step.here, step.at
+    if case.accepted_at is None:
+        raise ValidationError({"status": "补办件尚未受理，不能延期。"})
     if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
         raise ValidationError({"days": f"延期天数应为1至{MAX_EXTENSION_DAYS}个工作日。"})
     reason = lifecycle.text_clean(reason, "reason", "延期理由")
@@ -282,6 +336,7 @@ def case_decide(
         raise ValidationError({"outcome": "办理结果应为“准予”或“不予准予”。"})
     if not lifecycle.may_decide(case, here):
         raise ValidationError({"case": "本站点无权对该事项作出决定，请上报上级。"})
+    signer_check(case=case, here=here, by=by)
     if outcome == Outcome.APPROVED and case.materials_deferred:
         names = "、".join(m["name"] for m in case.materials_deferred)
         raise ValidationError({"outcome": f"容缺材料尚未补齐，不能准予：{names}。"})
@@ -346,5 +401,25 @@ def case_withdraw(*, case: Case, by, reason: str, at: datetime | None = None) ->
     _closed(case, here=here)
     lifecycle.event_record(
         case, type=EventType.WITHDRAWN, by=by, here=here, at=at, data={"reason": reason}
+    )
+    return case
+
+
+@transaction.atomic
+def case_decision_prepare(
+    *, case: Case, by, outcome: str, opinion: str, at: datetime | None = None
+) -> Case:
+    """拟办: a clerk prepares the decision and passes it to the 首席代表, who signs it with
+    `case_decide` (seed 001 第十五条(五): the chief directs the window's other staff)."""
+    step = lifecycle.transition(case=case, action="prepare", at=at)
+    case, here, at = step.case, step.here, step.at
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": "办理结果应为“准予”或“不予准予”。"})
+    if not lifecycle.may_decide(case, here):
+        raise ValidationError({"case": "本站点无权对该事项作出决定，请上报上级。"})
+    opinion = lifecycle.text_clean(opinion, "opinion", "拟办意见")
+    data = {"outcome": outcome, "opinion": opinion}
+    lifecycle.event_record(
+        case, type=EventType.DECISION_PREPARED, by=by, here=here, at=at, data=data
     )
     return case

@@ -79,6 +79,13 @@ class Rating(models.Model):
     appeal = models.CharField("申诉复核", max_length=10, choices=Appeal.choices, blank=True)
     appeal_reason = models.CharField("申诉理由", max_length=300, blank=True)
     appeal_decision = models.CharField("复核意见", max_length=300, blank=True)
+    # 查实 (seed 000 第十三条(六), 第二十一条(三)): the hall office verifies a bad rating
+    # (回访核实) before any point moves: upheld costs the window, the person's fault the person.
+    verified_at = models.DateTimeField("核实时间", null=True, blank=True)
+    verified_by = models.CharField("核实人", max_length=150, blank=True)
+    verify_note = models.CharField("核实情况", max_length=300, blank=True)
+    upheld = models.BooleanField("经查证属实", null=True)
+    staff_fault = models.BooleanField("属窗口工作人员责任", null=True)
 
     class Meta:
         verbose_name = "好差评"
@@ -134,6 +141,12 @@ class Complaint(models.Model):
     disposal = models.CharField("处置意见", max_length=1000, blank=True)
     reply = models.CharField("答复群众", max_length=1000, blank=True)
     handled_by = models.CharField("经办人", max_length=150, blank=True)
+    # 交办 (seed 000 第十三条(五)): the centre hands the complaint to the department, which
+    # must answer by `answer_due`; each working day late costs the department −4.
+    assigned_at = models.DateTimeField("交办时间", null=True, blank=True)
+    answer_due = models.DateField("部门办结答复期限", null=True, blank=True)
+    answered_at = models.DateTimeField("部门答复时间", null=True, blank=True)
+    department_answer = models.CharField("部门答复", max_length=1000, blank=True)
 
     class Meta:
         verbose_name = "投诉"

@@ -188,22 +188,62 @@ def _window_of(obj) -> tuple:
 
 
 def rating_assess(*, rating: Rating) -> None:
+    """A bad rating opens the follow-up; no point moves until it is verified
+    (`rating_verify`, seed 000 第十三条(六) 「经查证属实的」, 第二十一条(三) 「经查实」)."""
     rule = rule_value(RATINGS.key)
     given_on = timezone.localdate(rating.given_at)
     rating.follow_up = FollowUp.OPEN
     rating.contact_due = add_working_days(given_on, int(rule["contact_days"])).date
     rating.rectify_due = add_working_days(given_on, int(rule["rectify_days"])).date
     rating.save(update_fields=["follow_up", "contact_due", "rectify_due"])
-    window, staff = _window_of(rating)
-    points_record(
-        window=window,
-        staff=staff,
-        rule="dissatisfied",
-        source_type="rating",
-        source_id=rating.case_number,
-        occurred_on=given_on,
-        note=f"{rating.get_level_display()}：{rating.comment}"[:200],
-    )
+    _window_of(rating)  # the rated window and clerk are known to the assessment from now
+
+
+def rating_verify(
+    *, rating: Rating, upheld: bool, staff_fault: bool, note: str, by, at=None
+) -> Rating:
+    """回访核实 by the hall office: 经查证属实 costs the window (−10, seed 000 第十三条(六));
+    经查实属窗口工作人员责任 costs the person (−2, 第二十一条(三)) — each only when found.
+    Once per rating."""
+    if not rating.bad:
+        raise ValidationError("只有差评需要核实")
+    if rating.verified_at is not None:
+        raise ValidationError("该差评已核实")
+    if not (note or "").strip():
+        raise ValidationError("请填写核实情况")
+    if staff_fault and not upheld:
+        raise ValidationError("不属实的差评不能认定为工作人员责任")
+    at = at or timezone.now()
+    on = timezone.localdate(at)
+    with transaction.atomic():
+        rating.verified_at, rating.verified_by = at, _who(by)
+        rating.verify_note = note.strip()[:300]
+        rating.upheld, rating.staff_fault = upheld, staff_fault
+        rating.save(
+            update_fields=["verified_at", "verified_by", "verify_note", "upheld", "staff_fault"]
+        )
+        window, staff = _window_of(rating)
+        text = f"{rating.get_level_display()}：{rating.comment}"[:200]
+        if upheld:
+            points_record(
+                window=window,
+                rule="dissatisfied_upheld",
+                source_type="rating",
+                source_id=rating.case_number,
+                occurred_on=on,
+                note=text,
+            )
+        if staff_fault and staff is not None:
+            points_record(
+                window=window,
+                staff=staff,
+                rule="dissatisfied",
+                source_type="rating",
+                source_id=rating.case_number,
+                occurred_on=on,
+                note=text,
+            )
+    return rating
 
 
 _FOLLOW = {
@@ -389,10 +429,12 @@ def complaint_advance(
     by,
     text: str = "",
     upheld: bool | None = None,
+    serious: bool = False,
     at=None,
 ) -> Complaint:
     """One step of 受理 → 调查 → 处置 → 反馈 → 归档. Disposal says whether it is upheld;
-    an upheld complaint costs the window (and the person) its points."""
+    an upheld complaint costs the window (and the person) its points; `serious` marks an
+    attitude complaint 情节严重 (seed 000 第二十一条(一))."""
     if step not in _STEPS:
         raise ValidationError("未知的投诉环节")
     before, after, when_field, text_field = _STEPS[step]
@@ -421,15 +463,16 @@ def complaint_advance(
             at=at,
         )
         if step == "dispose" and upheld:
-            complaint_upheld_points(complaint=complaint, on=timezone.localdate(at))
+            complaint_upheld_points(complaint=complaint, on=timezone.localdate(at), serious=serious)
     return complaint
 
 
-def complaint_upheld_points(*, complaint: Complaint, on: date) -> None:
+def complaint_upheld_points(*, complaint: Complaint, on: date, serious: bool = False) -> None:
+    """Upheld: the window −10 (seed 000 第十三条(六)); the person complained about −3, or
+    −5 if serious (第二十一条(一)), reaching the window only through 第十七条(二)."""
     window, staff = _window_of(complaint)
     points_record(
         window=window,
-        staff=staff,
         rule="complaint_upheld",
         source_type="complaint",
         source_id=complaint.number,
@@ -437,6 +480,15 @@ def complaint_upheld_points(*, complaint: Complaint, on: date) -> None:
         note="投诉经查证属实",
     )
     if staff is not None:
+        points_record(
+            window=window,
+            staff=staff,
+            rule="complaint_attitude_serious" if serious else "complaint_attitude",
+            source_type="complaint",
+            source_id=complaint.number,
+            occurred_on=on,
+            note="投诉经查证属实(工作态度)" + ("，情节严重" if serious else ""),
+        )
         staff_flag_if_sent_back(staff=staff, year=on.year)
 
 
@@ -448,7 +500,7 @@ def staff_flag_if_sent_back(*, staff, year: int) -> bool:
     limit = int(rule_value(AWARDS.key)["upheld_complaints_sent_back"])
     count = PointEntry.objects.filter(
         staff=staff,
-        rule="complaint_upheld",
+        rule__in=("complaint_upheld", "complaint_attitude", "complaint_attitude_serious"),
         source_type="complaint",
         reversed_by__isnull=True,
         occurred_on__year=year,
@@ -461,29 +513,67 @@ def staff_flag_if_sent_back(*, staff, year: int) -> bool:
     return False
 
 
+def complaint_assign(*, complaint: Complaint, by, at=None) -> Complaint:
+    """交办: the centre hands the complaint to the department complained about, which must
+    answer within the rule's working days (seed 000 第十三条(五))."""
+    if not complaint.department_code:
+        raise ValidationError("该投诉没有被投诉部门，不能交办")
+    if complaint.assigned_at is not None:
+        raise ValidationError("该投诉已交办")
+    at = at or timezone.now()
+    days = int(rule_value(COMPLAINTS.key)["department_answer_days"])
+    complaint.assigned_at = at
+    complaint.answer_due = add_working_days(timezone.localdate(at), days).date
+    complaint.handled_by = _who(by)
+    complaint.save(update_fields=["assigned_at", "answer_due", "handled_by"])
+    return complaint
+
+
+def complaint_department_answer(*, complaint: Complaint, text: str, by, at=None) -> Complaint:
+    """The department's answer to a complaint handed to it (办结答复)."""
+    if complaint.assigned_at is None:
+        raise ValidationError("该投诉未交办部门")
+    if complaint.answered_at is not None:
+        raise ValidationError("部门已答复")
+    if not (text or "").strip():
+        raise ValidationError("请填写答复内容")
+    complaint.answered_at = at or timezone.now()
+    complaint.department_answer = text.strip()[:1000]
+    complaint.save(update_fields=["answered_at", "department_answer"])
+    return complaint
+
+
 def complaints_overdue_charge(*, today: date | None = None) -> int:
-    """Each working day past the reply deadline until the reply costs the window the rule's
-    points (seed 000: −4 a day), one ledger entry per day (a rerun adds nothing)."""
+    """Seed 000 第十三条(五): a complaint the centre handed to a department (交办) and not
+    answered by its deadline costs that department −4 each working day late, until the
+    answer; one ledger entry per day (a rerun adds nothing). The office's own steps cost
+    no window anything (before issue 22 the window paid for the office's lateness)."""
     today = today or timezone.localdate()
     calendar = calendar_current()
     made = 0
-    for c in Complaint.objects.filter(reply_due__lt=today):
-        end = timezone.localdate(c.replied_at) if c.replied_at else today
+    for c in Complaint.objects.filter(answer_due__lt=today, assigned_at__isnull=False):
+        end = timezone.localdate(c.answered_at) if c.answered_at else today
         window = None
-        day = c.reply_due
+        day = c.answer_due
         while day < end:
             day += timedelta(days=1)
             if not calendar.is_working_day(day):
                 continue
             if window is None:
-                window, _ = _window_of(c)
+                window = window_ref(
+                    site_code=c.window_site or "county",
+                    number=f"部门{c.department_code}",
+                    name=c.department_name,
+                    department_code=c.department_code,
+                    department_name=c.department_name,
+                )
             points_record(
                 window=window,
                 rule="complaint_overdue_day",
                 source_type="complaint_overdue",
                 source_id=f"{c.number}:{day.isoformat()}",
                 occurred_on=day,
-                note=f"投诉{c.number}逾期未答复",
+                note=f"交办投诉{c.number}部门逾期未办结答复",
             )
             made += 1
     return made

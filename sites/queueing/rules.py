@@ -29,9 +29,9 @@ HOURS = rule_register(
     label="大厅办公时间与预约时段",
     default={
         "open": "08:30",
-        "close": "17:00",
+        "close": "17:30",
         "lunch_start": "12:00",
-        "lunch_end": "13:30",
+        "lunch_end": "13:00",
         "slot_minutes": 30,
         "capacity": 4,
         "days_ahead": 7,
@@ -49,7 +49,8 @@ HOURS = rule_register(
         "checkin_early_minutes": "可提前签到(分钟)",
         "checkin_late_minutes": "迟到仍可签到(分钟)",
     },
-    source="政务服务预约办理通行做法；各地按大厅作息调整",
+    source="seed 001 第四条：上午8:30至12:00，下午13:00至17:30(第五条 午休12:00至13:00)；"
+    "预约时段为通行做法",
     check=_hours_check,
 )
 

@@ -75,6 +75,9 @@ PERFORMERS = {
     "decide": lambda case, by, d: services.case_decide(
         case=case, by=by, outcome=_outcome(d), opinion=_text(d, "opinion")
     ),
+    "prepare": lambda case, by, d: services.case_decision_prepare(  # 拟办, for the 首席代表
+        case=case, by=by, outcome=_outcome(d), opinion=_text(d, "opinion")
+    ),
     "countersign": lambda case, by, d: case_countersign(
         case=case,
         by=by,

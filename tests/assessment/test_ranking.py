@@ -1,7 +1,9 @@
 """A month of fixture activity, scored by hand from the seeds' rules (seed 000, 002, 004):
-base 100; +5 承诺件改即办, +5 压缩时限, +2 书面感谢; −2 差评, −10 投诉属实, −4 投诉逾期每天,
-−5 事项未进驻, −5 日检查不整洁. Ties: score, then fewer points deducted, then fewer upheld
-complaints; equals share a rank and a quota is never exceeded."""
+base 100; +5 承诺件改即办, +5 压缩时限, +2 书面感谢; −10 差评经查证属实 and −10 投诉属实
+(第十三条(六)), −4 投诉逾期每天, −5 事项未进驻, −5 日检查不整洁; a person's own points
+(−2 差评属本人责任, −3 态度投诉, −2 迟到) reach the window only as −2 per 5 lost
+(第十七条(二)). Ties: score, then fewer points deducted, then fewer upheld complaints;
+equals share a rank and a quota is never exceeded."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -28,9 +30,12 @@ def month(windows, record):
     record(1, "written_thanks")
     record(2, "limit_compressed")  # 105
     # 3: nothing                                          100
-    record(4, "dissatisfied")  # 98
-    record(5, "written_thanks")  # 100 − 2 + 2 = 100, but 2 deducted: after window 3
-    record(5, "dissatisfied")
+    # 4: a bad rating verified as upheld (−10) and the clerk's fault (−2 to the clerk,
+    # under 5: nothing to the window): 90 (before issue 22: −2 at once, 98)
+    record(4, "dissatisfied_upheld")
+    record(4, "dissatisfied", staff=staff_ref(site_code="county", username="s4", name="四"))
+    record(5, "written_thanks")  # 100 + 2 − 10 = 92 (before: −2 unverified, 100)
+    record(5, "dissatisfied_upheld")
     points_record(  # 90, one upheld complaint
         window=windows[5],
         rule="complaint_upheld",
@@ -38,6 +43,10 @@ def month(windows, record):
         source_id="TS-1",
         occurred_on=date(2026, 11, 12),
     )
+    # ... its clerk: −3 (attitude) and −2 (late) = 5 lost: the window −2 → 88
+    clerk6 = staff_ref(site_code="county", username="s6", name="六", window=windows[5])
+    record(6, "complaint_attitude", staff=clerk6)
+    record(6, "late_or_absent", staff=clerk6)
     record(7, "complaint_overdue_day", times=3)  # 100 − 12 = 88
     inspection_record(  # 95
         window=windows[7], finding="untidy", inspector="督查室", at=AT_NOV_10
@@ -57,13 +66,13 @@ def test_the_month_ranks_as_computed_by_hand(month, db):
         ("1", 107, 1),
         ("2", 105, 2),
         ("3", 100, 3),
-        ("5", 100, 4),  # equal score, 2 points deducted
-        ("4", 98, 5),
-        ("8", 95, 6),  # 8 and 9 equal: they share the sixth place
-        ("9", 95, 6),
-        ("10", 90, 8),  # equal to 6 in score and deductions, no upheld complaint
-        ("6", 90, 9),
-        ("7", 88, 10),
+        ("8", 95, 4),  # 8 and 9 equal: they share the fourth place
+        ("9", 95, 4),
+        ("5", 92, 6),
+        ("10", 90, 7),  # 10 and 4: 90, 10 deducted, no upheld complaint: equal
+        ("4", 90, 7),
+        ("7", 88, 9),  # 12 deducted, no upheld complaint
+        ("6", 88, 10),  # 10 + 2 (its clerk's 5 points) deducted, one upheld complaint
     ]
 
 
@@ -74,9 +83,11 @@ def test_the_quarter_gives_one_red_flag_and_two_excellent_windows(month, db):
     assert awards == {"1": "流动红旗", "2": "优秀窗口", "3": "优秀窗口"}
 
 
-def test_at_most_five_quality_windows_a_month_and_not_below_the_base(month, db):
+def test_at_most_five_quality_windows_a_month_the_best_by_score(month, db):
+    """seed 004: at most 5 优质服务窗口 a month, the best by score, no minimum: 1 2 3 and
+    the tie 8 9 at places 4–5 (before: a minimum of 100 kept 8 and 9 out)."""
     rows = s.month_quality_windows(year=2026, month=11)
-    assert [r.subject.number for r in rows if r.award] == ["1", "2", "3", "5"]
+    assert [r.subject.number for r in rows if r.award] == ["1", "2", "3", "8", "9"]
 
 
 def test_a_tie_straddling_the_fifth_place_takes_none_of_it(windows, record, db):
@@ -97,10 +108,10 @@ def test_annual_grades_keep_the_ten_percent_quota(month, db):
         "1": "优秀",
         "2": "先进",
         "3": "先进",
-        "5": "先进",
-        "4": "先进",
         "8": "先进",
         "9": "先进",
+        "5": "合格",
+        "4": "合格",
         "10": "合格",
         "6": "合格",
         "7": "合格",
@@ -154,7 +165,7 @@ def test_staff_quota_and_two_upheld_complaints_send_back(windows, db):
 
 
 def test_a_reversal_cancels_the_deduction_in_its_period(month, windows, db):
-    entry = PointEntry.objects.get(window=windows[3], rule="dissatisfied")
+    entry = PointEntry.objects.get(window=windows[3], rule="dissatisfied_upheld")
     points_reverse(entry=entry, reason="申诉复核：恶意差评")
     rows = {r.subject.number: r.score for r in s.window_standings(start=NOV[0], end=NOV[1])}
     assert rows["4"] == 100

@@ -75,9 +75,25 @@ def test_staff_pages(hall, page, login, halls, at_site):
             check(page, url)
 
 
+def clerks_may_sign_for_mzj() -> None:
+    """The county authorises the 民政 window's clerks to sign (rule `cases.signatures`,
+    seed 001 第十五条: by default only the 首席代表 signs)."""
+    from django.utils import timezone
+
+    from county.rules.models import Rule
+
+    Rule.objects.create(
+        key="cases.signatures",
+        scope="department:mzj",
+        value={"chief_signs": False},
+        changed_at=timezone.now(),
+    )
+
+
 def test_keyboard_only_intake_accept_and_decide(page, login, township):
     """A clerk files, accepts and decides a case without the mouse (Tab, Space, Enter)."""
     demo_staff_ensure()
+    clerks_may_sign_for_mzj()
     login(page, "t-maan-clerk", DEMO_PASSWORD)
     keys = page.keyboard
 

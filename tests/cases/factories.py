@@ -67,12 +67,30 @@ def case_make(
     if state == "suspended":
         return services.case_supplement_request(case=case, by=by, items=["户籍证明"], at=when)
     if state == "concluded":
-        return services.case_decide(case=case, by=by, outcome="approved", at=when)
+        return services.case_decide(case=case, by=signer(case, by), outcome="approved", at=when)
     if state == "forwarded":
         from sites.cases.transfer import case_forward
 
         return case_forward(case=case, by=by, at=when)
     raise ValueError(state)
+
+
+def signer(case, by):
+    """Who signs the decision: `by`, or the hall's 首席代表 when `by` is a clerk without
+    the signature (seed 001 第十五条)."""
+    from django.core.exceptions import ValidationError
+
+    from permissions.roles import Role
+    from sites.cases.rules import signer_check
+    from sites.registry.selectors import site_current
+    from tests.permissions.factories import staff
+
+    here = site_current()
+    try:
+        signer_check(case=case, here=here, by=by)
+    except ValidationError:
+        return staff(here, Role.CHIEF_REPRESENTATIVE)
+    return by
 
 
 def catalogue_backdate(days: int = 400) -> None:

@@ -50,8 +50,11 @@ def test_submit_accept_decide_through_the_api(township):
     assert notice.status_code == 200 and "承诺件通知书" in notice.content.decode()
     assert code not in notice.content.decode()
     assert "query_code" not in api.get(url("case-detail", number)).json()
-    # and the decision concludes it
-    decided = api.post(url("case-decide", number), {"outcome": "approved"}, format="json")
+    # and the clerk may not sign the decision (seed 001 第十五条): the 首席代表 does
+    refused = api.post(url("case-decide", number), {"outcome": "approved"}, format="json")
+    assert refused.status_code == 400 and "首席代表" in str(refused.json())
+    chief, _ = client_for(township, Role.CHIEF_REPRESENTATIVE, "赵首席")
+    decided = chief.post(url("case-decide", number), {"outcome": "approved"}, format="json")
     assert decided.json()["status"] == "concluded"
     assert [e["type"] for e in decided.json()["timeline"]] == ["submitted", "accepted", "decided"]
 

@@ -155,7 +155,9 @@ def test_service_allows_exactly_what_the_table_says(township, action, status):
 
 @pytest.mark.parametrize(("action", "status"), PAIRS)
 def test_api_allows_exactly_what_the_table_says(township, action, status):
-    api, user = client_for(township)
+    from permissions.roles import Role
+
+    api, user = client_for(township, Role.CHIEF_REPRESENTATIVE)  # signs (seed 001 第十五条)
     case = case_in(status, user)
     _, name, body = CALLS[action]
     response = api.post(reverse(name, kwargs={"number": case.number}), body, format="json")
@@ -197,7 +199,11 @@ def test_one_rule_decides_after_a_withdrawal(township, at_site):
 
     # given a case accepted at the township, then the delegation withdrawn
     user = staff_create(
-        username="t-maan-decider", name="王五", site=township, roles=[Role.CLERK], password=None
+        username="t-maan-decider",
+        name="王五",
+        site=township,
+        roles=[Role.CHIEF_REPRESENTATIVE],  # the 首席代表 signs (seed 001 第十五条)
+        password=None,
     )
     before = case_in(CaseStatus.ACCEPTED, user)
     at_site("county")  # the county withdraws it; the township applies the release

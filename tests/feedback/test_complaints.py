@@ -29,18 +29,20 @@ def test_the_steps_have_deadlines_in_working_days(served, db):
     assert c.reply_due == date(2026, 10, 15)
 
 
-def test_each_overdue_working_day_costs_four_points_over_the_holiday(served, db):
+def test_a_department_late_with_a_handed_complaint_loses_four_a_day_over_the_holiday(served, db):
+    """seed 000 第十三条(五): 「区行政审批服务中心转给部门处理的群众投诉…有关部门未在规定的
+    时限内办结答复的,每逾期1天扣4分」 — charged to the department, not to the window for
+    the office's own steps. 交办 Tue 22 September, 5 working days (23, 24, 25 is the
+    Mid-Autumn holiday, 28, 29, 30): due Wed 30 September;
+    answered Mon 12 October: late on 10-8, 10-9, 10-10 (worked Saturday), 10-12 → −16."""
     case, user, _ = served
-    c = file(case, datetime(2026, 9, 25, 9, tzinfo=TZ))
-    Complaint.objects.filter(pk=c.pk).update(reply_due=date(2026, 9, 30))
-    c.refresh_from_db()
-    for step, text in (("accept", ""), ("investigate", "已查"), ("dispose", "批评教育")):
-        services.complaint_advance(complaint=c, step=step, text=text, upheld=False, by=user)
-    services.complaint_advance(
-        complaint=c, step="reply", text="已答复", by=user, at=datetime(2026, 10, 12, 10, tzinfo=TZ)
+    c = file(case, datetime(2026, 9, 21, 9, tzinfo=TZ))
+    services.complaint_assign(complaint=c, by=user, at=datetime(2026, 9, 22, 9, tzinfo=TZ))
+    assert c.answer_due == date(2026, 9, 30)
+    services.complaint_department_answer(
+        complaint=c, text="已整改", by=user, at=datetime(2026, 10, 12, 10, tzinfo=TZ)
     )
     charged = services.complaints_overdue_charge(today=date(2026, 10, 20))
-    # late days after 30 September up to the reply on 12 October: 10-8, 10-9, 10-10, 10-12
     assert charged == 4
     entries = PointEntry.objects.filter(source_type="complaint_overdue")
     assert sorted(e.occurred_on.isoformat() for e in entries) == [
@@ -50,8 +52,19 @@ def test_each_overdue_working_day_costs_four_points_over_the_holiday(served, db)
         "2026-10-12",
     ]
     assert sum(e.points for e in entries) == -16
+    assert {e.window.number for e in entries} == {f"部门{c.department_code}"}
     services.complaints_overdue_charge(today=date(2026, 10, 21))
     assert PointEntry.objects.filter(source_type="complaint_overdue").count() == 4  # once
+
+
+def test_the_office_late_with_its_own_steps_costs_no_window(served, db):
+    """Not handed to a department: the office's late reply is the office's, no points
+    (before issue 22: −4 a day to the window)."""
+    case, _, _ = served
+    c = file(case, datetime(2026, 9, 25, 9, tzinfo=TZ))
+    Complaint.objects.filter(pk=c.pk).update(reply_due=date(2026, 9, 30))
+    assert services.complaints_overdue_charge(today=date(2026, 10, 20)) == 0
+    assert not PointEntry.objects.exists()
 
 
 def test_steps_go_in_order_and_disposal_must_say_upheld_or_not(served, db):
@@ -67,8 +80,26 @@ def test_steps_go_in_order_and_disposal_must_say_upheld_or_not(served, db):
     services.complaint_advance(complaint=c, step="reply", text="已处理", by=user)
     services.complaint_advance(complaint=c, step="archive", by=user)
     assert Complaint.objects.get().step == ComplaintStep.ARCHIVED
-    entry = PointEntry.objects.get(source_type="complaint")
-    assert (entry.points, entry.staff.name) == (-10, "张三")
+    # seed 000 第十三条(六): the window −10; 第二十一条(一): the clerk −3 for attitude
+    # (before issue 22: one entry of −10 against both)
+    entries = {
+        (e.points, e.staff.name if e.staff else None)
+        for e in PointEntry.objects.filter(source_type="complaint")
+    }
+    assert entries == {(-10, None), (-3, "张三")}
+
+
+def test_a_serious_attitude_complaint_costs_the_clerk_five(served, db):
+    """seed 000 第二十一条(一): 「每次扣3分,情节严重的,扣5分」."""
+    case, user, _ = served
+    c = file(case, datetime(2026, 9, 25, 9, tzinfo=TZ))
+    services.complaint_advance(complaint=c, step="accept", by=user)
+    services.complaint_advance(complaint=c, step="investigate", text="属实", by=user)
+    services.complaint_advance(
+        complaint=c, step="dispose", text="处理", upheld=True, serious=True, by=user
+    )
+    entry = PointEntry.objects.get(source_type="complaint", staff__isnull=False)
+    assert (entry.rule, entry.points) == ("complaint_attitude_serious", -5)
 
 
 def test_two_upheld_complaints_in_a_year_send_the_person_back(served, db):

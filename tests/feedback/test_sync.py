@@ -43,8 +43,8 @@ def test_a_village_rating_delivered_twice_counts_once(halls, db):
     inbox_apply(bodies=[body(again, origin="t-maan")])  # rated again at the township
     rating = Rating.objects.get()
     assert (rating.level, rating.given_site) == ("very_dissatisfied", "v-shiqiao")
-    entry = PointEntry.objects.get()
-    assert (entry.points, entry.window.site_code, entry.window.number) == (-2, "v-shiqiao", "1")
+    assert rating.follow_up == "open"  # once; no point before 查实 (seed 000 第十三条(六))
+    assert not PointEntry.objects.exists()
 
 
 def test_a_rating_claiming_another_hall_is_quarantined(halls, db):

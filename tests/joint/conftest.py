@@ -66,6 +66,12 @@ def lead_clerk(joint):
 
 
 @pytest.fixture
+def lead_chief(joint):
+    """The lead window's 首席代表: signs the 会签 (seed 001 第十五条(三))."""
+    return person(joint["county"], Role.CHIEF_REPRESENTATIVE, "牵头首代")
+
+
+@pytest.fixture
 def supervisor(joint):
     return person(joint["county"], Role.COUNTY_SUPERVISOR, "监管")
 

@@ -169,7 +169,7 @@ def test_countersign_only_at_the_lead_window(hall):
     got = codes(case, people, lambda api: api.post(url, {"outcome": "approved"}, format="json"))
     assert got.pop("anonymous") in ANONYMOUS
     assert got == {
-        "lead": 400,  # authorized; parts are still open
+        "lead": 400,  # authorized to handle; the 首席代表 signs (seed 001 第十五条(三))
         "supervisor": 403,
         "reviewer": 403,
         "auditor": 403,
@@ -178,7 +178,7 @@ def test_countersign_only_at_the_lead_window(hall):
         "village": 404,
     }
     refused = client(people["lead"]).post(url, {"outcome": "approved"}, format="json")
-    assert "尚未出具意见" in refused.json()["parts"][0]
+    assert "首席代表" in refused.json()["by"][0]
 
 
 def test_parts_open_only_by_the_cases_handler(hall):

@@ -37,7 +37,7 @@ OPEN_CASE = (
     + """
 from tests.joint.conftest import joint_item_create, joint_case
 joint_item_create()
-lead = person("lead", Role.CLERK, "牵头窗口")
+lead = person("lead", Role.CHIEF_REPRESENTATIVE, "牵头窗口")
 case = joint_case(by=lead, assignments={
     "hbj": {"site": "t-maan", "window": "3"}, "zrzy": {"site": "t-huangtan"}})
 result = case.number
@@ -81,8 +81,8 @@ def test_joint_case_across_halls(cluster):
     said = county.python(
         SETUP + "from sites.cases.models import Case\nfrom sites.cases import services\n"
         f"c = Case.objects.get(number={number!r})\n"
-        "result = refused(lambda: services.case_decide(case=c, by=person('lead', Role.CLERK, "
-        "'x'), outcome='approved'))"
+        "result = refused(lambda: services.case_decide(case=c, "
+        "by=person('lead', Role.CHIEF_REPRESENTATIVE, 'x'), outcome='approved'))"
     )
     assert "尚未出具意见" in said and "环保局" in said
 
@@ -164,7 +164,7 @@ def test_joint_case_across_halls(cluster):
     signed = county.python(
         SETUP + "from sites.cases.models import Case\nfrom sites.joint.services import "
         f"case_countersign\nc = Case.objects.get(number={number!r})\n"
-        "lead = person('lead', Role.CLERK, 'x')\n"
+        "lead = person('lead', Role.CHIEF_REPRESENTATIVE, 'x')\n"
         "bad = refused(lambda: case_countersign(case=c, by=lead, outcome='approved'))\n"
         "case_countersign(case=c, by=lead, outcome='approved', resolution='已补办排污许可')\n"
         "c.refresh_from_db()\nresult = [bad, c.status, c.seq]"

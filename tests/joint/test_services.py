@@ -110,23 +110,25 @@ def answer(part, opinion="agree", reasons=""):
     )
 
 
-def test_countersign_needs_every_opinion_and_a_resolution_when_one_disagreed(lead_clerk):
+def test_countersign_needs_every_opinion_and_a_resolution_when_one_disagreed(
+    lead_clerk, lead_chief
+):
     case = joint_case(by=lead_clerk, assignments=SPREAD)
     found = parts(case)
     part_opinion_give(part=found["wjj"], by=lead_clerk, opinion="agree")
     # given parts still open, concluding is refused and names them
     with pytest.raises(ValidationError) as err:
-        services.case_decide(case=case, by=lead_clerk, outcome="approved")
+        services.case_decide(case=case, by=lead_chief, outcome="approved")
     assert "环保局、自然资源局" in err.value.message_dict["parts"][0]
     answer(found["hbj"], "disagree", "排污不达标")
     answer(found["zrzy"])
     # given a disagreement, a written resolution is required
     with pytest.raises(ValidationError) as err:
-        services.case_decide(case=case, by=lead_clerk, outcome="approved")
+        services.case_decide(case=case, by=lead_chief, outcome="approved")
     assert "环保局不同意" in err.value.message_dict["resolution"][0]
     # when the lead writes it, the case is countersigned and concluded
     services.case_decide(
-        case=case, by=lead_clerk, outcome="approved", resolution="已整改，复核合格"
+        case=case, by=lead_chief, outcome="approved", resolution="已整改，复核合格"
     )
     case.refresh_from_db()
     assert case.status == CaseStatus.CONCLUDED

@@ -15,7 +15,7 @@ from sites.cases import lifecycle, services
 from sites.cases.models import Case
 from sites.workbench.perform import PERFORMERS
 from tests.cases.conftest import halls  # noqa: F401  (the tree, calendar, sample catalogue)
-from tests.cases.factories import ALL_MATERIALS, ID_NUMBER, PHONE, case_make
+from tests.cases.factories import ALL_MATERIALS, ID_NUMBER, PHONE, case_make, signer
 from tests.joint.conftest import CO, joint_case, joint_item_create
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +163,9 @@ def test_the_citizen_goes_from_the_front_page_and_the_answer_to_rating(hall, set
     clerk = user("t-maan-clerk")
     case = case_make(by=clerk, state="submitted")
     code = services.case_accept(case=case, by=clerk)
-    services.case_decide(case=Case.objects.get(pk=case.pk), by=clerk, outcome="approved")
+    services.case_decide(  # the 首席代表 signs (seed 001 第十五条)
+        case=Case.objects.get(pk=case.pk), by=signer(case, clerk), outcome="approved"
+    )
     answer = clients["citizen"].post(
         reverse("citizen-case-status"), {"number": case.number, "query_code": code}
     )

@@ -72,8 +72,14 @@ RULES: dict[str, dict[str, frozenset[str]]] = {
     "take_in_here": TAKE_IN,
     "superuser_only": NOBODY,
     "supervise": SUPERVISORS,
-    # mzj-002 is decided at the county and the townships (受理并办结), forwarded from villages
-    "decide_case": handlers_at("county", "t-maan"),
+    # mzj-002 is decided at the county and the townships (受理并办结), forwarded from villages;
+    # the 首席代表 signs (seed 001 第十五条): a clerk there may handle the case but gets 400
+    "decide_case": {
+        p: HANDLERS[p]
+        if p in ("chief_representative@county", "chief_representative@t-maan")
+        else NONE
+        for p in PROFILES
+    },
     "forward_case": handlers_at("t-maan", "v-shiqiao"),  # the county has no parent
     "hand_back_case": handlers_at("county", "t-maan"),  # a village has nobody below it
 }

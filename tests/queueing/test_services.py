@@ -28,14 +28,16 @@ def slot_at(hour: int, minute: int = 0, day: int = 8) -> datetime:
 def test_slots_follow_the_hours_rule_and_skip_lunch_and_holidays(hall):
     slots = selectors.slots_for_day(site=hall, department=mzj(), day=slot_at(9).date(), at=MONDAY)
     starts = [s.starts_at.astimezone(BEIJING).strftime("%H:%M") for s in slots]
-    assert starts[0] == "08:30" and starts[-1] == "16:30"
-    assert "12:00" not in starts and "13:00" not in starts and "13:30" in starts
+    # seed 001 第四条: 8:30–12:00 and 13:00–17:30 (before issue 22: to 17:00, lunch to 13:30)
+    assert starts[0] == "08:30" and starts[-1] == "17:00"
+    assert "11:30" in starts and "12:00" not in starts and "12:30" not in starts
+    assert "13:00" in starts and len(starts) == 16  # 7 in the morning, 9 after lunch
     assert all(s.capacity == 4 for s in slots)
     sunday = datetime(2026, 12, 6, tzinfo=BEIJING).date()
     assert selectors.slots_for_day(site=hall, department=mzj(), day=sunday, at=MONDAY) == []
     days = selectors.booking_days(site=hall, department=mzj(), at=MONDAY)
     assert sunday not in days and len(days) == 8  # today and 7 working days ahead
-    evening = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)  # 17:00 Beijing: today is over
+    evening = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)  # 17:30 Beijing: today is over
     late = selectors.booking_days(site=hall, department=mzj(), at=evening)
     assert late[0] == days[1] and len(late) == 7
 

@@ -13,13 +13,21 @@ pytestmark = pytest.mark.django_db
 # t-maan's subtree, November 2026, counted by hand from the fixture (conftest.month)
 HAND = {
     "received": 6,  # A B C D E H (G was filed in October)
-    "accepted": 5,  # A B C D H
+    "accepted": 5,  # A B C D H (A at t-maan, which decides it)
     "concluded": 4,  # A B C G
     "same_day": 1,  # B
     "on_time": 3,  # A B G
     "overdue": 1,  # C (deadline 11-16)
     "deemed": 1,  # H's wjj part
-    "completion_rate": 0.8,  # 4 / 5
+    "supplements": 0,  # no 一次性告知 this month
+    "supplements_returned": 0,
+    "supplement_return_rate": None,
+    "rated": 0,  # no 好差评 in this fixture (see test_ratings_figures)
+    "rating_rate": 0.0,
+    "satisfaction_rate": None,
+    # Of the 5 accepted in November, A B C are concluded (G was accepted in October): the
+    # cohort share, so it cannot exceed 100% (issue 22; before: 4 concluded / 5 = 0.8).
+    "completion_rate": 0.6,
     "same_day_rate": 0.25,  # 1 / 4
     "on_time_rate": 0.75,  # 3 / 4
     "avg_accept_days": 0.2,  # C took 1 working day, the others 0: 1 / 5
@@ -43,8 +51,8 @@ def test_by_site_and_by_department(month):
         for r in figures(period=november(), sites=subtree_codes(code="t-maan"), by="site")
     }
     assert {k: (r["received"], r["accepted"], r["concluded"]) for k, r in rows.items()} == {
-        "t-maan": (4, 4, 4),  # B C D H filed; A B C G concluded here
-        "v-shiqiao": (1, 1, 0),
+        "t-maan": (4, 5, 4),  # B C D H filed; A B C D H accepted, A B C G concluded here
+        "v-shiqiao": (1, 0, 0),  # A filed here, accepted and concluded where decided
         "v-liujia": (1, 0, 0),
     }
     depts = {r["key"]: r for r in figures(period=november(), sites=["t-maan"], by="department")}

@@ -7,4 +7,7 @@ class AssessmentConfig(AppConfig):
     verbose_name = "窗口考核"
 
     def ready(self) -> None:
-        from county.assessment import rules  # noqa: F401  (registers the rules)
+        from county.assessment import (  # noqa: F401  (registers the rules and receivers)
+            receivers,
+            rules,
+        )

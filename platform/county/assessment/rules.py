@@ -10,13 +10,34 @@ from django.core.exceptions import ValidationError
 
 from county.rules.registry import rule_register
 
-ADDITIONS = ("promised_to_instant", "limit_compressed", "written_thanks", "red_flag_staff_bonus")
+ADDITIONS = (
+    "promised_to_instant",
+    "limit_compressed",
+    "written_thanks",
+    "red_flag_staff_bonus",
+    "joint_cooperation",
+    "media_praise",
+    "special_handling",
+)
+# Not points but how staff losses reach the window (seed 000 第十七条(二)).
+PARAMETERS = ("staff_loss_step",)
 
 
 POINTS_LABELS = {
     "base": "基础分",
-    "dissatisfied": "申请人不满意(差评)每件",
-    "complaint_upheld": "投诉经查证属实每次",
+    "dissatisfied": "当事人不满意经查实属工作人员责任每件(扣工作人员)",
+    "dissatisfied_upheld": "申请人不满意并经查证属实每次(扣窗口)",
+    "complaint_upheld": "投诉经查证属实每次(扣窗口)",
+    "complaint_attitude": "因工作态度引起投诉或争吵每次(扣工作人员)",
+    "complaint_attitude_serious": "因工作态度引起投诉情节严重每次(扣工作人员)",
+    "staff_loss_step": "工作人员每被扣此分数",
+    "staff_loss_window": "工作人员每被扣上述分数扣所在窗口",
+    "not_collected_at_window": "未通过窗口取件每项",
+    "intermediary": "向中介介绍业务或从事有偿中介每次(扣工作人员)",
+    "drinking": "上班期间饮酒或酒后上班(扣工作人员)",
+    "joint_cooperation": "积极配合联审件办理受到肯定",
+    "media_praise": "受新闻媒体或有关部门表扬每件",
+    "special_handling": "特事特办事例典型(加工作人员)",
     "complaint_overdue_day": "投诉逾期未办结答复每工作日",
     "item_not_in_hall": "事项未进驻大厅每项",
     "promised_to_instant": "承诺件改为即办件每项",
@@ -37,9 +58,9 @@ def _points_check(value: dict) -> None:
     """Deductions are negative (or zero), additions positive: a sign typed wrong would turn
     a complaint into a reward."""
     for name, points in value.items():
-        if name == "base":
+        if name in ("base", *PARAMETERS):
             if points <= 0:
-                raise ValidationError("基础分必须大于0")
+                raise ValidationError(f"{POINTS_LABELS[name]}必须大于0")
         elif name in ADDITIONS and points < 0:
             raise ValidationError(f"{POINTS_LABELS[name]}为加分项，不能为负数")
         elif name not in ADDITIONS and points > 0:
@@ -62,7 +83,18 @@ POINTS = rule_register(
     default={
         "base": 100,
         "dissatisfied": -2,
+        "dissatisfied_upheld": -10,
         "complaint_upheld": -10,
+        "complaint_attitude": -3,
+        "complaint_attitude_serious": -5,
+        "staff_loss_step": 5,
+        "staff_loss_window": -2,
+        "not_collected_at_window": -5,
+        "intermediary": -10,
+        "drinking": -3,
+        "joint_cooperation": 5,
+        "media_praise": 3,
+        "special_handling": 3,
         "complaint_overdue_day": -4,
         "item_not_in_hall": -5,
         "promised_to_instant": 5,
@@ -78,7 +110,8 @@ POINTS = rule_register(
         "red_flag_staff_bonus": 2,
     },
     labels=POINTS_LABELS,
-    source="seed 000 第十三、十七、十八、二十、二十一、二十四条；seed 002；seed 004 二(4)(72)",
+    source="seed 000 第十三、十七、十八、二十、二十一、二十四条；seed 002；seed 004 二(4)(72)；"
+    "工作人员被扣5分扣窗口2分(第十七条(二))",
     check=_points_check,
 )
 
@@ -89,23 +122,25 @@ AWARDS = rule_register(
         "red_flags": 1,
         "excellent_windows": 2,
         "quality_windows_max": 5,
-        "quality_min_score": 100,
         "excellent_window_share": 0.10,
         "excellent_staff_share": 0.15,
         "advanced_min_score": 95,
         "qualified_min_score": 80,
         "upheld_complaints_sent_back": 2,
+        "ineligible_complaint_days": 22,
+        "ineligible_overdue_cases": 3,
     },
     labels={
         "red_flags": "季度流动红旗(红旗窗口)名额",
         "excellent_windows": "季度优秀窗口名额",
         "quality_windows_max": "每月优质服务窗口最多",
-        "quality_min_score": "优质服务窗口最低月得分(文件未规定)",
         "excellent_window_share": "年度优秀窗口比例上限",
         "excellent_staff_share": "年度优秀工作人员比例上限",
         "advanced_min_score": "年度先进最低得分(文件未规定)",
         "qualified_min_score": "年度合格最低得分(文件未规定)",
         "upheld_complaints_sent_back": "一年内投诉属实次数达此数退回原单位",
+        "ineligible_complaint_days": "此数个工作日内两次投诉属实取消评优资格",
+        "ineligible_overdue_cases": "年超期办件达此数取消评优资格",
     },
     source="seed 002 三、四、五；seed 004 二；seed 000 第二十五、二十六条",
     check=_awards_check,

@@ -23,14 +23,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from django.db.models import Count, Q, Sum
 
 from county.assessment.models import AssessedStaff, AssessedWindow, PointEntry
 from county.assessment.rules import AWARDS, POINTS
 from county.rules.selectors import rule_value
+from county.workdays.selectors import calendar_current
 
 STAFF_ONLY_RULES = ("red_flag_staff_bonus",)
+# An upheld complaint: against the window (第十三条(六)) or the person (第二十一条(一)).
+UPHELD_RULES = ("complaint_upheld", "complaint_attitude", "complaint_attitude_serious")
 GRADES = ("优秀", "先进", "合格", "不合格")
 
 
@@ -45,6 +49,8 @@ class Standing:
     award: str = ""
     grade: str = ""
     notes: list[str] = field(default_factory=list)
+    # 取消评优资格 (seed 000 第二十五条): no 优秀 or 先进, whatever the score; the reasons.
+    ineligible: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> tuple:
@@ -77,7 +83,7 @@ def _sums(entries, group: str) -> dict[int, dict]:
         gained=Sum("points", filter=Q(points__gt=0)),
         upheld=Count(
             "id",
-            filter=Q(rule="complaint_upheld", reversed_by__isnull=True, source_type="complaint"),
+            filter=Q(rule__in=UPHELD_RULES, reversed_by__isnull=True, source_type="complaint"),
         ),
     )
     return {r[group]: r for r in rows}
@@ -95,16 +101,37 @@ def _rank(rows: list[Standing]) -> list[Standing]:
     return rows
 
 
-def window_standings(*, start: date, end: date) -> list[Standing]:
-    """Every known window's score over [start, end), ranked (the written tie rule)."""
-    base = int(rule_value(POINTS.key)["base"])
-    entries = PointEntry.objects.filter(occurred_on__gte=start, occurred_on__lt=end).exclude(
-        rule__in=STAFF_ONLY_RULES
+def staff_loss_charges(entries, rule: dict) -> dict[int, int]:
+    """Seed 000 第十七条(二): 「窗口工作人员违反本《办法》被扣5分的,扣该部门窗口2分,以此类推」:
+    per window, each person's points lost in the period, every full step (5) costing the
+    window 2; the person's own entries do not count against the window at face value."""
+    step, charge = int(rule["staff_loss_step"]), int(rule["staff_loss_window"])
+    lost = (
+        entries.filter(staff__isnull=False, points__lt=0, reversed_by__isnull=True)
+        .values("window_id", "staff_id")
+        .annotate(lost=Sum("points"))
     )
-    sums = _sums(entries, "window_id")
+    out: dict[int, int] = {}
+    for row in lost:
+        times = (-row["lost"]) // step
+        out[row["window_id"]] = out.get(row["window_id"], 0) + times * charge
+    return out
+
+
+def window_standings(*, start: date, end: date) -> list[Standing]:
+    """Every known window's score over [start, end), ranked (the written tie rule): its own
+    entries plus the charge for its staff's losses (seed 000 第十七条(二))."""
+    rule = rule_value(POINTS.key)
+    base = int(rule["base"])
+    period = PointEntry.objects.filter(occurred_on__gte=start, occurred_on__lt=end)
+    sums = _sums(period.filter(staff__isnull=True).exclude(rule__in=STAFF_ONLY_RULES), "window_id")
+    charges = staff_loss_charges(period, rule)
     rows = []
     for w in AssessedWindow.objects.all():
-        s = sums.get(w.pk, {})
+        s = dict(sums.get(w.pk, {}))
+        charge = charges.get(w.pk, 0)
+        s["total"] = (s.get("total") or 0) + charge
+        s["lost"] = (s.get("lost") or 0) + charge
         rows.append(_standing(w, base, s))
     return _rank(rows)
 
@@ -155,11 +182,11 @@ def quarter_awards(*, year: int, quarter: int) -> list[Standing]:
 
 
 def month_quality_windows(*, year: int, month: int) -> list[Standing]:
-    """At most N 优质服务窗口 a month (seed 004), from the top, with the minimum score."""
+    """At most N 优质服务窗口 a month (seed 004): the best by score, no minimum (the seed
+    sets none)."""
     rule = rule_value(AWARDS.key)
     rows = window_standings(start=month_range(year, month)[0], end=month_range(year, month)[1])
-    eligible = [r for r in rows if r.score >= int(rule["quality_min_score"])]
-    for r in places(eligible, int(rule["quality_windows_max"])):
+    for r in places(rows, int(rule["quality_windows_max"])):
         r.award = "优质服务窗口"
     return rows
 
@@ -171,7 +198,11 @@ def excellent_quota(count: int, share: float) -> int:
 
 def _grade(rows: list[Standing], share: float, rule: dict) -> list[Standing]:
     quota = excellent_quota(len(rows), share)
-    eligible = [r for r in rows if r.score >= int(rule["advanced_min_score"]) and not r.notes]
+    eligible = [
+        r
+        for r in rows
+        if r.score >= int(rule["advanced_min_score"]) and not r.notes and not r.ineligible
+    ]
     # ranks among the eligible only: an ineligible subject takes no place
     _rank(eligible)
     best = {id(r) for r in places(eligible, quota)}
@@ -180,7 +211,7 @@ def _grade(rows: list[Standing], share: float, rule: dict) -> list[Standing]:
             r.grade = "优秀"
         elif r.notes:
             r.grade = "不合格"
-        elif r.score >= int(rule["advanced_min_score"]):
+        elif r.score >= int(rule["advanced_min_score"]) and not r.ineligible:
             r.grade = "先进"
         elif r.score >= int(rule["qualified_min_score"]):
             r.grade = "合格"
@@ -201,10 +232,52 @@ def annual_staff_grades(*, year: int) -> list[Standing]:
     rule = rule_value(AWARDS.key)
     rows = staff_standings(start=year_range(year)[0], end=year_range(year)[1])
     limit = int(rule["upheld_complaints_sent_back"])
+    reasons = award_ineligible(start=year_range(year)[0], end=year_range(year)[1], rule=rule)
     for r in rows:
         if r.upheld >= limit or r.subject.sent_back:
             r.notes.append(f"一年内投诉属实{r.upheld}次，退回原单位")
+        r.ineligible = reasons.get(r.subject.pk, [])
     return _grade(rows, float(rule["excellent_staff_share"]), rule)
+
+
+# seed 000 第二十一条: the person's own breaches (态度投诉, 不满意属本人责任, 中介).
+ARTICLE_21 = ("complaint_attitude", "complaint_attitude_serious", "dissatisfied", "intermediary")
+
+
+def award_ineligible(*, start: date, end: date, rule: dict) -> dict[int, list[str]]:
+    """取消评优资格 (seed 000 第二十五条), per person, with the reasons: (一) a breach of
+    第二十一条; (二) two upheld complaints within 22 working days; (三) 3 or more overdue
+    cases in the year."""
+    entries = PointEntry.objects.filter(
+        occurred_on__gte=start,
+        occurred_on__lt=end,
+        staff__isnull=False,
+        reversed_by__isnull=True,
+        points__lt=0,
+    ).order_by("occurred_on", "id")
+    calendar = calendar_current()
+    days = int(rule["ineligible_complaint_days"])
+    out: dict[int, list[str]] = {}
+    breaches: dict[int, int] = {}
+    complaints: dict[int, list[date]] = {}
+    overdue: dict[int, int] = {}
+    for e in entries.only("staff_id", "rule", "occurred_on", "source_type"):
+        if e.rule in ARTICLE_21:
+            breaches[e.staff_id] = breaches.get(e.staff_id, 0) + 1
+        if e.rule in UPHELD_RULES and e.source_type == "complaint":
+            complaints.setdefault(e.staff_id, []).append(e.occurred_on)
+        if e.rule == "case_overdue":
+            overdue[e.staff_id] = overdue.get(e.staff_id, 0) + 1
+    for pk, n in breaches.items():
+        out.setdefault(pk, []).append(f"违反第二十一条{n}次(第二十五条(一))")
+    for pk, dates in complaints.items():
+        close = any(calendar.working_days_between(a, b).days <= days for a, b in pairwise(dates))
+        if close:
+            out.setdefault(pk, []).append(f"{days}个工作日内两次投诉属实(第二十五条(二))")
+    for pk, n in overdue.items():
+        if n >= int(rule["ineligible_overdue_cases"]):
+            out.setdefault(pk, []).append(f"年超期办件{n}件(第二十五条(三))")
+    return out
 
 
 def window_ledger(*, window: AssessedWindow, start: date, end: date):

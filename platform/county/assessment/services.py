@@ -63,6 +63,12 @@ COUNTY_ENTRIES = (
     "promised_to_instant",
     "limit_compressed",
     "written_thanks",
+    "not_collected_at_window",  # seed 000 第十三条(四)
+    "joint_cooperation",  # 第十八条(三)
+    "media_praise",  # 第十八条(五), 第二十四条(三)
+    "special_handling",  # 第二十四条(一)
+    "intermediary",  # 第二十一条(四)
+    "drinking",  # 第二十条(二)
 )
 
 

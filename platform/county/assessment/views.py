@@ -24,7 +24,6 @@ from county.assessment.services import (
     county_entry_record,
     inspection_record,
     points_source_label,
-    windows_sync_local,
 )
 from permissions.feedback import (
     may_handle_feedback,
@@ -66,19 +65,9 @@ def _tables(year: int, month: int) -> dict:
 @login_required
 def ranking_page(request):
     require(may_view_rankings(user=request.user))
-    if not AssessedWindow.objects.exists():
-        windows_sync_local()  # the county hall's own windows, before any point arrives
     year, month = _period(request)
     context = _tables(year, month)
     context["may_handle"] = may_handle_feedback(user=request.user)
-    # a window's ledger names its staff: link it only for who may open it (no 403 links)
-    context["openable"] = {
-        r.subject.pk
-        for r in context["monthly"]
-        if may_view_window(
-            user=request.user, site_code=r.subject.site_code, number=r.subject.number
-        )
-    }
     context["published"] = Award.objects.filter(
         period__in=[f"{year}-{month:02d}", f"{year}-Q{context['quarter']}", str(year)]
     ).select_related("window", "staff")
@@ -89,6 +78,14 @@ def ranking_page(request):
     context["staff_quota"] = s.excellent_quota(
         len(context["staff_grades"]), float(awards["excellent_staff_share"])
     )
+    # a link only where the ledger opens for this person (no link to a 403)
+    context["viewable"] = {
+        r.subject.pk
+        for r in context["monthly"]
+        if may_view_window(
+            user=request.user, site_code=r.subject.site_code, number=r.subject.number
+        )
+    }
     return render(request, "assessment/ranking.html", context)
 
 
@@ -200,8 +197,6 @@ def inspection_page(request):
             return redirect("assessment:inspections")
         except ValidationError as exc:
             error = "；".join(exc.messages)
-    if not AssessedWindow.objects.exists():
-        windows_sync_local()
     labels = POINTS.labels
     return render(
         request,

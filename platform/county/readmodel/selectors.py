@@ -16,7 +16,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import NullIf
+from django.db.models.functions import Coalesce, NullIf
 
 from county.readmodel.models import CaseFact, CaseRecord
 
@@ -45,9 +45,10 @@ def statistics(
 ) -> list[dict]:
     """收件, 受理, 办结, 办结率, 日结率, 平均办理天数, 超时件数, 承诺提速率, 实际提速率.
 
-    Grouped by site and item (or by site alone). Intake counts (收件, 受理) go to the hall
-    where the case was filed, in the period it was filed; outcomes (办结 and what follows
-    from it) to the hall that decided it, in the period it was concluded.
+    Grouped by site and item (or by site alone). 收件 goes to the hall where the case was
+    filed, 受理 to the hall that decides it, both in the period it was filed; outcomes
+    (办结 and what follows from it) to the hall that decided it, in the period it was
+    concluded.
     """
     item = F("item_code") if by_item else Value("")
     intake = (
@@ -55,9 +56,17 @@ def statistics(
         .values(site=F("origin_site"), item=item)
         .annotate(
             received=Count("id"),
-            accepted=Count("id", filter=Q(accepted_at__isnull=False)),
             overdue=Count("id", filter=Q(was_overdue=True)),
         )
+        .order_by()
+    )
+    # 受理 where the case is decided (a forwarded case counts once), with how many of those
+    # are concluded: 办结率 = settled / accepted cannot exceed 100%.
+    deciding = Coalesce(NullIf(F("decided_site"), Value("")), F("owner_site"))
+    cohort = (
+        _period(CaseRecord.objects.filter(accepted_at__isnull=False), "submitted_at", since, until)
+        .values(site=deciding, item=item)
+        .annotate(accepted=Count("id"), settled=Count("id", filter=CONCLUDED))
         .order_by()
     )
     speedup = ExpressionWrapper(
@@ -81,8 +90,15 @@ def statistics(
         .order_by()
     )
     rows: dict[tuple, dict] = {}
-    blank = {"received": 0, "accepted": 0, "overdue": 0, "concluded": 0, "same_day": 0}
-    for row in intake:
+    blank = {
+        "received": 0,
+        "accepted": 0,
+        "settled": 0,
+        "overdue": 0,
+        "concluded": 0,
+        "same_day": 0,
+    }
+    for row in [*intake, *cohort]:
         rows.setdefault((row["site"], row["item"]), dict(blank)).update(row)
     for row in outcome:
         rows.setdefault((row["site"], row["item"]), dict(blank)).update(row)
@@ -96,7 +112,7 @@ def statistics(
                 "received": row["received"],
                 "accepted": accepted,
                 "concluded": row["concluded"],
-                "completion_rate": _rate(row["concluded"], accepted),
+                "completion_rate": _rate(row["settled"], accepted),
                 "same_day_rate": _rate(row["same_day"], row["concluded"]),
                 "average_days": round(row["avg_days"], 2)
                 if row.get("avg_days") is not None

@@ -21,6 +21,10 @@ COLUMNS = [
     ("actual_speedup_rate", "实际提速率", "0.00%"),
     ("overdue", "超时件数", "0"),
     ("deemed", "逾期默认同意", "0"),
+    ("supplements", "补办件", "0"),
+    ("supplement_return_rate", "补办件补齐率", "0.00%"),
+    ("rating_rate", "评价率", "0.00%"),
+    ("satisfaction_rate", "满意度", "0.00%"),
 ]
 GROUP_HEADINGS = {
     "site": "站点",

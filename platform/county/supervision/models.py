@@ -22,11 +22,16 @@ class Grain(models.TextChoices):
 COUNTERS = (
     "received",
     "accepted",
+    "settled",
     "concluded",
     "same_day",
     "on_time",
     "overdue",
     "deemed",
+    "supplements",
+    "supplements_returned",
+    "rated",
+    "satisfied",
     "accept_days",
     "handle_days",
     "limit_cases",
@@ -43,11 +48,22 @@ class StatRow(models.Model):
     item_code = models.CharField("事项", max_length=40, blank=True)
     received = models.IntegerField("收件", default=0)
     accepted = models.IntegerField("受理", default=0)
+    # Of the cases accepted on this row (where they are decided), how many are concluded:
+    # 办结率 = settled / accepted, so it cannot exceed 100% (a case counts once).
+    settled = models.IntegerField("受理件中已办结", default=0)
     concluded = models.IntegerField("办结", default=0)
     same_day = models.IntegerField("当日办结", default=0)
     on_time = models.IntegerField("按时办结", default=0)
     overdue = models.IntegerField("超时", default=0)
     deemed = models.IntegerField("逾期默认同意", default=0)
+    # 补办件 (seed 001 第十条(五)): notices issued on this row's day, and how many of them
+    # the applicant answered with complete materials (counted on the notice's row).
+    supplements = models.IntegerField("补办件", default=0)
+    supplements_returned = models.IntegerField("补办件补齐", default=0)
+    # 好差评 of the cases concluded on this row (评价率 = rated / concluded, 满意度 =
+    # satisfied / rated: seed 003's headline figures, both ≤ 100%).
+    rated = models.IntegerField("已评价办结件", default=0)
+    satisfied = models.IntegerField("满意评价", default=0)
     accept_days = models.IntegerField("受理用时合计(工作日)", default=0)
     handle_days = models.IntegerField("办理用时合计(工作日)", default=0)
     limit_cases = models.IntegerField("有法定时限的办结件", default=0)

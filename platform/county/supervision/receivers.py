@@ -10,8 +10,15 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from county.readmodel.models import CaseFact, CaseRecord
-from county.supervision.rollup import deemed_rollup, record_rollup
+from county.supervision.rollup import (
+    SUPPLEMENT_FACTS,
+    deemed_rollup,
+    rating_rollup,
+    record_rollup,
+    supplement_rollup,
+)
 from county.supervision.signals import order_overdue
+from sites.feedback.models import Rating
 
 ORDER_SOURCE = "supervision_order"
 
@@ -24,8 +31,19 @@ def _record_saved(sender, instance, **kwargs) -> None:
 
 @receiver(post_save, sender=CaseFact, dispatch_uid="supervision-deemed-rollup")
 def _fact_saved(sender, instance, created, **kwargs) -> None:
-    if created and instance.type == "deemed_consent" and settings.HALL_TIER == "county":
+    if not created or settings.HALL_TIER != "county":
+        return
+    if instance.type == "deemed_consent":
         deemed_rollup(fact=instance)
+    elif instance.type in SUPPLEMENT_FACTS:
+        supplement_rollup(fact=instance)
+
+
+@receiver(post_save, sender=Rating, dispatch_uid="supervision-rating-rollup")
+def _rating_saved(sender, instance, created, **kwargs) -> None:
+    """The first rating of a case (one per case at the county) counts once."""
+    if created and settings.HALL_TIER == "county":
+        rating_rollup(case_number=instance.case_number, level=instance.level)
 
 
 @receiver(order_overdue, dispatch_uid="supervision-order-points")

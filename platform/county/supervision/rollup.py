@@ -1,10 +1,13 @@
 """Rolling the county's figures up as case events apply (no scan of the facts per request).
 
-A case adds to a few daily rows: 收件 and 受理 at the hall that filed it, on those days;
-办结 and what follows (日结, 按时, days used, speed-up) at the hall that decided it, on the
-day it concluded; 超时 at the hall that held it, on its deadline day. `case_share` says what
-a record adds now; `share_apply` moves the rows by the difference from what it added before
-(so a replayed or late event changes nothing twice) into day and month rows alike.
+A case adds to a few daily rows: 收件 at the hall that filed it, on that day; 受理 at the
+hall that decides it (a forwarded case counts once: received at the village, accepted and
+concluded at the township), on the day it was accepted, with `settled` once it is concluded
+(办结率 = settled / accepted ≤ 100%); 办结 and what follows (日结, 按时, days used, speed-up)
+at the hall that decided it, on the day it concluded; 超时 at the hall that held it, on its
+deadline day. `case_share` says what a record adds now; `share_apply` moves the rows by
+the difference from what it added before (so a replayed or late event changes nothing
+twice) into day and month rows alike.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from county.catalogue.models import Item
+from county.readmodel.models import CaseFact, CaseRecord
 from county.supervision.models import COUNTERS, Grain, StatRow, StatShare
 from county.workdays.clock import WorkCalendar
 from county.workdays.selectors import calendar_current
+from sites.feedback.models import Rating
 
 Key = tuple[str, str, str, str]  # day (ISO), site, department, item
 
@@ -43,15 +48,16 @@ def case_share(record, *, calendar: WorkCalendar, department: str) -> dict[Key, 
     item = record.item_code
     submitted = timezone.localdate(record.submitted_at)
     out[(submitted.isoformat(), record.origin_site, department, item)]["received"] += 1
+    deciding = record.decided_site or record.owner_site
     if record.accepted_at:
         accepted = timezone.localdate(record.accepted_at)
-        row = out[(accepted.isoformat(), record.origin_site, department, item)]
+        row = out[(accepted.isoformat(), deciding, department, item)]
         row["accepted"] += 1
+        row["settled"] += 1 if record.status == "concluded" and record.concluded_at else 0
         row["accept_days"] += max(calendar.working_days_between(submitted, accepted).days, 0)
     if record.status == "concluded" and record.concluded_at:
         concluded = timezone.localdate(record.concluded_at)
-        site = record.decided_site or record.owner_site
-        row = out[(concluded.isoformat(), site, department, item)]
+        row = out[(concluded.isoformat(), deciding, department, item)]
         row["concluded"] += 1
         row["same_day"] += 1 if record.same_day else 0
         row["on_time"] += 0 if record.was_overdue else 1
@@ -163,12 +169,57 @@ def deemed_rollup(*, fact) -> None:
     rows_add({_deemed_key(fact): {"deemed": 1}})
 
 
+def _fact_key(fact) -> Key:
+    item = fact.payload.get("case", {}).get("item_code", "")
+    day = timezone.localdate(fact.at).isoformat()
+    return (day, fact.site_code, department_of(item), item)
+
+
+def supplement_share(fact) -> dict[Key, dict]:
+    """补办件 (seed 001 第十条(五)): a notice counts where and when it was issued; the
+    applicant's return with complete materials counts on the same notice's row (so the
+    补齐率 cannot exceed 100%). 容缺 materials handed in later are no 补办件."""
+    if fact.type == "supplement_requested":
+        return {_fact_key(fact): {"supplements": 1}}
+    data = fact.payload.get("data") or {}
+    if fact.type != "supplement_completed" or "deferred_supplied" in data:
+        return {}
+    notice = (
+        CaseFact.objects.filter(number=fact.number, type="supplement_requested", seq__lt=fact.seq)
+        .order_by("-seq")
+        .first()
+    )
+    return {_fact_key(notice): {"supplements_returned": 1}} if notice else {}
+
+
+SUPPLEMENT_FACTS = ("supplement_requested", "supplement_completed")
+BAD_LEVELS = ("dissatisfied", "very_dissatisfied")
+
+
+def rating_share(*, case_number: str, level: str) -> dict[Key, dict]:
+    """A rating of a concluded case counts on the case's conclusion row (评价率 and 满意度
+    stay within 100%); a rating of a queue number (no case) is no case figure."""
+    record = CaseRecord.objects.filter(number=case_number, concluded_at__isnull=False).first()
+    if record is None:
+        return {}
+    item = record.item_code
+    day = timezone.localdate(record.concluded_at).isoformat()
+    key = (day, record.decided_site or record.owner_site, department_of(item), item)
+    return {key: {"rated": 1, "satisfied": 0 if level in BAD_LEVELS else 1}}
+
+
+def rating_rollup(*, case_number: str, level: str) -> None:
+    rows_add(rating_share(case_number=case_number, level=level))
+
+
+def supplement_rollup(*, fact) -> None:
+    rows_add(supplement_share(fact))
+
+
 @transaction.atomic
 def stats_rebuild(*, batch: int = 5000) -> int:
     """Fold every record and every deemed-consent fact again (after a read-model rebuild, or
     to seed a benchmark); returns the number of cases."""
-    from county.readmodel.models import CaseFact, CaseRecord
-
     StatRow.objects.all().delete()
     StatShare.objects.all().delete()
     calendar = calendar_current()
@@ -191,6 +242,14 @@ def stats_rebuild(*, batch: int = 5000) -> int:
     _shares_write(shares)
     for fact in CaseFact.objects.filter(type="deemed_consent").iterator(chunk_size=batch):
         totals[_deemed_key(fact)]["deemed"] += 1
+    for number, level in Rating.objects.values_list("case_number", "level").iterator():
+        for key, counts in rating_share(case_number=number, level=level).items():
+            for c, v in counts.items():
+                totals[key][c] += v
+    for fact in CaseFact.objects.filter(type__in=SUPPLEMENT_FACTS).iterator(chunk_size=batch):
+        for key, counts in supplement_share(fact).items():
+            for c, v in counts.items():
+                totals[key][c] += v
     rows_bulk(totals)
     return count
 
