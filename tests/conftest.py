@@ -1,24 +1,10 @@
-"""Shared fixtures: the sample site tree and departments in the test database."""
+"""Shared fixtures live in tests/support/fixtures.py (tree, halls, at_site, township, village,
+hall_keys); this file registers them for every folder and orders the run (ADR 0019)."""
 
-import pytest
-
-
-@pytest.fixture
-def tree(db):
-    """The configured site tree and the departments, as every node loads them."""
-    from sites.registry.models import Site
-    from sites.registry.services import departments_load, site_tree_load
-
-    site_tree_load()
-    departments_load()
-    return {site.code: site for site in Site.objects.all()}
+pytest_plugins = ["tests.support.fixtures"]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def hall_keys():
-    """Every hall's signing key of this test run, made before anything signs or verifies
-    (the public ones pinned where the test settings' trust folder is): ADR 0012."""
-    from sync.config import site_codes
-    from tests.support.keys import keys_make, keys_root
-
-    keys_make(keys_root(), site_codes())
+def pytest_collection_modifyitems(config, items):
+    """Tests that start node processes first: with two workers the long ones do not end
+    up alone at the tail of the run."""
+    items.sort(key=lambda item: item.get_closest_marker("multinode") is None)
