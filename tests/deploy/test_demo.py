@@ -12,14 +12,24 @@ import pytest
 from deploy.env import REPO_ROOT
 
 HALL = str(Path(sys.executable).parent / "hall")
+# One var folder for the module, on one xdist worker: the first test starts the demo from
+# empty databases; the Ctrl-C tests start it again on those databases (a second
+# `./hall demo`), not migrating seven databases from nothing each time (ADR 0019).
+pytestmark = [pytest.mark.multinode, pytest.mark.xdist_group("demo")]
 
 
-@pytest.mark.multinode
-def test_the_demo_starts_every_hall_and_stops_cleanly(tmp_path):
-    env = {**os.environ, "HALL_VAR_DIR": str(tmp_path)}
+@pytest.fixture(scope="module")
+def demo_var(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo")
+
+
+@pytest.fixture(scope="module")
+def first_run(demo_var):
+    """`hall demo --ready-only` from empty databases, run once for the module."""
+    env = {**os.environ, "HALL_VAR_DIR": str(demo_var)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop("HALL_SITE", None)
-    result = subprocess.run(
+    return subprocess.run(
         [HALL, "demo", "--ready-only", "--port", "18600"],
         cwd=REPO_ROOT,
         env=env,
@@ -27,6 +37,13 @@ def test_the_demo_starts_every_hall_and_stops_cleanly(tmp_path):
         text=True,
         timeout=400,
     )
+
+
+def test_the_demo_starts_every_hall_and_stops_cleanly(demo_var, first_run):
+    tmp_path, result = demo_var, first_run
+    env = {**os.environ, "HALL_VAR_DIR": str(tmp_path)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("HALL_SITE", None)
     assert result.returncode == 0, result.stdout + result.stderr
     for code in ["county", "t-maan", "t-huangtan", "v-shiqiao", "v-liujia", "v-xiaohe"]:
         assert code in result.stdout
@@ -75,10 +92,9 @@ def test_the_demo_starts_every_hall_and_stops_cleanly(tmp_path):
     assert "clerk" in roles.stdout, roles.stderr
 
 
-@pytest.mark.multinode
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_ctrl_c_or_kill_stops_every_process(tmp_path, signum):
-    env = {**os.environ, "HALL_VAR_DIR": str(tmp_path)}
+def test_ctrl_c_or_kill_stops_every_process(demo_var, first_run, signum):
+    env = {**os.environ, "HALL_VAR_DIR": str(demo_var)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     port = 18700 if signum == signal.SIGINT else 18720
     demo = subprocess.Popen(
