@@ -162,8 +162,11 @@ class Node:
         """The node's Python server (tests/support/forkshell.py): Django started once, one
         fresh forked process per python() call."""
         server = self.procs.get("python-server")
-        if server is None or server.poll() is not None:
-            env = {**self.env, "HALL_FORKSHELL_LOG": str(self.dir / "python.log")}
+        env = {**self.env, "HALL_FORKSHELL_LOG": str(self.dir / "python.log")}
+        if server is not None and (server.poll() is not None or server.args_env != env):
+            self.stop("python-server")  # a test changed node.env: a server that reads it
+            server = None
+        if server is None:
             server = subprocess.Popen(
                 [sys.executable, "-m", "tests.support.forkshell"],
                 env=env,
@@ -173,6 +176,7 @@ class Node:
                 stderr=open(self.dir / "python-server.log", "ab"),  # noqa: SIM115
                 text=True,
             )
+            server.args_env = env
             self.procs["python-server"] = server
         return server
 
