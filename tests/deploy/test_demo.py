@@ -18,14 +18,15 @@ HALL = str(Path(sys.executable).parent / "hall")
 pytestmark = [pytest.mark.multinode, pytest.mark.xdist_group("demo")]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_var(tmp_path_factory):
     return tmp_path_factory.mktemp("demo")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def first_run(demo_var):
-    """`hall demo --ready-only` from empty databases, run once for the module."""
+    """`hall demo --ready-only` from empty databases, run once (session scope: under xdist a
+    module-scoped fixture is set up again when the worker's queue runs dry between tests)."""
     env = {**os.environ, "HALL_VAR_DIR": str(demo_var)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop("HALL_SITE", None)
