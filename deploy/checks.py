@@ -1,9 +1,16 @@
 """`hall test`: the project's standing checks, then the test suite.
 
 hall test            lint, format, migrations, schema drift, import contracts, pytest on SQLite
-                     + filesystem
-hall test --real     the same suite against PostgreSQL and RabbitMQ on 127.0.0.1
+                     + filesystem (every test, on all cores: pytest-xdist)
+hall test --real     on PostgreSQL and RabbitMQ on 127.0.0.1 (HALL_TEST_DATABASE_URL,
+                     HALL_TEST_BROKER_URL): the tests marked `real` (PostgreSQL or RabbitMQ
+                     behaviour, multi-node; tests/conftest.py, ADR 0019)
+hall test --fast     the inner loop: ruff, then pytest without the multi-node and browser
+                     tests, the last run's failures first
 hall test -- ARGS    extra pytest arguments (after --)
+
+HALL_TEST_WORKERS=N  pytest worker processes (default: the number of cores, at least 2;
+                     1 runs in one process)
 """
 
 from __future__ import annotations
@@ -57,16 +64,30 @@ def browser_up() -> None:
         subprocess.call(["bash", str(REPO_ROOT / "deploy" / "browser-up.sh")])
 
 
+def _workers() -> list[str]:
+    """pytest-xdist across the cores; the demo's tests share one worker (its ports)."""
+    count = int(os.environ.get("HALL_TEST_WORKERS") or max(2, os.cpu_count() or 1))
+    return ["-n", str(count), "--dist", "loadgroup"] if count > 1 else []
+
+
 def run_all(argv: list[str]) -> int:
-    real = "--real" in argv
+    own = argv[: argv.index("--")] if "--" in argv else argv
+    real, fast = "--real" in own, "--fast" in own
     pytest_args = argv[argv.index("--") + 1 :] if "--" in argv else []
+    selection = []
+    if real:
+        selection = ["-m", "real"]
+    elif fast:
+        selection = ["-m", "not multinode and not browser", "--failed-first"]
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="deploy.settings.test")
     env.setdefault("HALL_VAR_DIR", tempfile.mkdtemp(prefix="hall-test-"))
     if real:
         env["HALL_TEST_DATABASE_URL"] = env.get("HALL_TEST_DATABASE_URL") or REAL_DATABASE
         env["HALL_TEST_BROKER_URL"] = env.get("HALL_TEST_BROKER_URL") or REAL_BROKER
     steps = []
-    if not real:
+    if fast:
+        steps = [("ruff lint", lambda: _run("ruff lint", [str(BIN / "ruff"), "check", "."]))]
+    elif not real:
         steps = [
             ("ruff lint", lambda: _run("ruff lint", [str(BIN / "ruff"), "check", "."])),
             (
@@ -87,9 +108,11 @@ def run_all(argv: list[str]) -> int:
             ),
         ]
     failed = [name for name, step in steps if not step()]
-    browser_up()
+    if not fast:
+        browser_up()
     label = "PostgreSQL + RabbitMQ" if real else "SQLite + filesystem transport"
-    if not _run(f"pytest on {label}", [str(BIN / "pytest"), *pytest_args], env):
+    cmd = [str(BIN / "pytest"), *_workers(), *selection, *pytest_args]
+    if not _run(f"pytest on {label}", cmd, env):
         failed.append("pytest")
     if failed:
         print(f"\nhall test: FAILED: {', '.join(failed)}")

@@ -5,6 +5,15 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("HALL_SITE", "county")
+# pytest-xdist: each worker its own var folder (the filesystem broker, static files, keys),
+# as it has its own test database (ADR 0019).
+if _worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    _run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:12]
+    _var = Path(os.environ.get("HALL_VAR_DIR") or Path(tempfile.gettempdir()) / f"hall-test-{_run}")
+    if _var.name != _worker:
+        _var = _var / _worker
+        _var.mkdir(parents=True, exist_ok=True)
+        os.environ["HALL_VAR_DIR"] = str(_var)
 
 from deploy.settings.base import *  # noqa: F403
 from deploy.settings.base import HALL_TIER, database_config

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.cases.conftest import at_site, halls, township, village  # noqa: F401  (shared fixtures)
 from tests.joint.conftest import joint, lead_clerk  # noqa: F401  (joint fixtures)
 
 CHROMIUM = "/usr/bin/chromium"

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.cases.factories import ALL_MATERIALS, ID_NUMBER, PHONE, clerk
+from tests.support.snapshot import layer
 
 APPLICANT = "李四"
 
@@ -10,8 +11,11 @@ def halls(tree):
     from county.catalogue.sample import catalogue_load_sample
     from county.workdays.services import calendar_seed_from_library
 
-    calendar_seed_from_library()
-    catalogue_load_sample()
+    def load():
+        calendar_seed_from_library()
+        catalogue_load_sample()
+
+    layer("citizen-halls", load)  # built once, re-inserted after (ADR 0019)
     return tree
 
 

@@ -1,5 +1,8 @@
 """The README's first command: every hall starts as its own process with its own database."""
 
+import contextlib
+import fcntl
+import json
 import os
 import signal
 import socket
@@ -12,21 +15,74 @@ import pytest
 from deploy.env import REPO_ROOT
 
 HALL = str(Path(sys.executable).parent / "hall")
+# One var folder for the run, shared by the xdist workers: the first test starts the demo
+# from empty databases; the Ctrl-C tests start it again on those databases (a second
+# `./hall demo`), not migrating seven databases from nothing each time (ADR 0019). A file
+# lock lets one demo at a time use the folder.
+pytestmark = [pytest.mark.multinode]
 
 
-@pytest.mark.multinode
-def test_the_demo_starts_every_hall_and_stops_cleanly(tmp_path):
+@contextlib.contextmanager
+def _locked(folder: Path):
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def demo_var(tmp_path_factory):
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # HALL_VAR_DIR is <run>/gwN (test settings)
+        folder = Path(os.environ["HALL_VAR_DIR"]).parent / "demo"
+        folder.mkdir(exist_ok=True)
+        return folder
+    return tmp_path_factory.mktemp("demo")
+
+
+@pytest.fixture(scope="session")
+def first_run(demo_var):
+    """`hall demo --ready-only` from empty databases, run once for the whole run."""
+    saved = demo_var / "first-run.json"
+    with _locked(demo_var):
+        if saved.exists():
+            return subprocess.CompletedProcess(**json.loads(saved.read_text()))
+        env = {**os.environ, "HALL_VAR_DIR": str(demo_var)}
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        env.pop("HALL_SITE", None)
+        done = subprocess.run(
+            [HALL, "demo", "--ready-only", "--port", "18600"],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=400,
+        )
+        saved.write_text(
+            json.dumps(
+                {
+                    "args": done.args,
+                    "returncode": done.returncode,
+                    "stdout": done.stdout,
+                    "stderr": done.stderr,
+                }
+            )
+        )
+        return done
+
+
+@pytest.fixture
+def demo_lock(demo_var):
+    with _locked(demo_var):
+        yield
+
+
+def test_the_demo_starts_every_hall_and_stops_cleanly(demo_var, first_run, demo_lock):
+    tmp_path, result = demo_var, first_run
     env = {**os.environ, "HALL_VAR_DIR": str(tmp_path)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop("HALL_SITE", None)
-    result = subprocess.run(
-        [HALL, "demo", "--ready-only", "--port", "18600"],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=400,
-    )
     assert result.returncode == 0, result.stdout + result.stderr
     for code in ["county", "t-maan", "t-huangtan", "v-shiqiao", "v-liujia", "v-xiaohe"]:
         assert code in result.stdout
@@ -75,10 +131,9 @@ def test_the_demo_starts_every_hall_and_stops_cleanly(tmp_path):
     assert "clerk" in roles.stdout, roles.stderr
 
 
-@pytest.mark.multinode
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_ctrl_c_or_kill_stops_every_process(tmp_path, signum):
-    env = {**os.environ, "HALL_VAR_DIR": str(tmp_path)}
+def test_ctrl_c_or_kill_stops_every_process(demo_var, first_run, demo_lock, signum):
+    env = {**os.environ, "HALL_VAR_DIR": str(demo_var)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     port = 18700 if signum == signal.SIGINT else 18720
     demo = subprocess.Popen(

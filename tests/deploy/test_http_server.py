@@ -55,7 +55,8 @@ def _get(url: str) -> tuple[int, bytes]:
 
 @pytest.fixture
 def server(tmp_path):
-    db = f"{urlsplit(PG_URL).path.lstrip('/')}_web"
+    # one database per xdist worker: the two tests may run at once (ADR 0019)
+    db = f"{urlsplit(PG_URL).path.lstrip('/')}_web{os.environ.get('PYTEST_XDIST_WORKER', '')}"
     with _admin() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{db}"')

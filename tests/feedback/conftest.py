@@ -1,11 +1,10 @@
 import pytest
 
 from tests.assessment.conftest import record, windows  # noqa: F401  (shared fixtures)
-from tests.cases.conftest import at_site, halls, township, village  # noqa: F401
 
 
 @pytest.fixture
-def served(halls):  # noqa: F811
+def served(halls):
     """A case concluded at the county's 3号 window (民政局) by 张三, and its query code."""
     from sites.cases import services
     from sites.registry.models import Department, Staff

@@ -9,11 +9,7 @@ import pytest
 from permissions.roles import Role
 from permissions.services import staff_create
 from sync.models import OutboxMessage
-from tests.cases import conftest as cases_fixtures
 from tests.cases.factories import ID_NUMBER, PHONE, at
-
-halls = cases_fixtures.halls  # the tree, the calendar and the sample catalogue
-at_site = cases_fixtures.at_site
 
 # 联办件: 市场监管局 leads; 卫健局, 环保局, 自然资源局 give opinions (4 working days each).
 JOINT_ITEM = "test-joint-001"

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.permissions.factories import PROFILES, staff
+from tests.support.snapshot import layer
 
 
 @pytest.fixture
@@ -10,7 +11,7 @@ def catalogue(tree):
     """The site tree, departments and the sample catalogue (with its delegations)."""
     from county.catalogue.sample import catalogue_load_sample
 
-    catalogue_load_sample()
+    layer("catalogue", catalogue_load_sample)  # built once, re-inserted after (ADR 0019)
     return tree
 
 

@@ -1,10 +1,8 @@
 import pytest
 
-from tests.cases.conftest import at_site, halls, township, village  # noqa: F401  (shared fixtures)
-
 
 @pytest.fixture
-def hall(township):  # noqa: F811
+def hall(township):
     """马鞍镇 with two windows of 民政局 and one of 人社局."""
     from sites.registry.models import Department
     from sites.registry.services import window_open

@@ -1,1 +1,1 @@
-from tests.cases.conftest import at_site, halls  # noqa: F401  (same fixtures)
+"""The shared fixtures (halls, at_site) come from tests/support/fixtures.py."""

@@ -2,14 +2,13 @@ from datetime import date
 
 import pytest
 
-from tests.cases.conftest import at_site, halls  # noqa: F401  (same fixtures)
 from tests.supervision.factories import Timeline, bj
 
 NOV = "2026-11"
 
 
 @pytest.fixture
-def month(halls, at_site):  # noqa: F811
+def month(halls, at_site):
     """The fixture month (November 2026), counted by hand in test_figures.py.
 
     t-maan's subtree (t-maan, v-shiqiao, v-liujia):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import sqlite3
@@ -33,7 +34,6 @@ from deploy.env import REPO_ROOT
 from tests.support.proxy import LinkProxy
 
 HALL = str(Path(sys.executable).parent / "hall")
-MARK = "@@RESULT@@"
 _TEMPLATES: dict[str, str] = {}
 
 
@@ -139,14 +139,46 @@ class Node:
     # -- inside the node ---------------------------------------------------------------
     def python(self, code: str, timeout: float = 120):
         """Run `code` in the node (Django set up); it sets `result`, which comes back as JSON."""
-        wrapped = (
-            "import json\nresult = None\n"
-            + code
-            + f"\nprint({MARK!r} + json.dumps(result, default=str))"
-        )
-        out = self.hall("shell", "-c", wrapped, timeout=timeout)
-        line = [ln for ln in out.splitlines() if ln.startswith(MARK)][-1]
-        return json.loads(line[len(MARK) :])
+        server = self._shell()
+        out = self.dir / f"python-{uuid.uuid4().hex[:8]}.json"
+        server.stdin.write(json.dumps({"code": code, "out": str(out)}) + "\n")
+        server.stdin.flush()
+        ready, _, _ = select.select([server.stdout], [], [], timeout)
+        if not ready:
+            server.kill()
+            server.wait()
+            raise subprocess.TimeoutExpired("node.python", timeout)
+        if not server.stdout.readline():
+            raise RuntimeError(f"{self.code}: python server died:\n{self.log('python')[-3000:]}")
+        answer = json.loads(out.read_text()) if out.exists() else {"error": "no result"}
+        out.unlink(missing_ok=True)
+        if "error" in answer:
+            raise RuntimeError(
+                f"{self.code}: python failed:\n{answer['error']}\n{self.log('python')[-1500:]}"
+            )
+        return answer["result"]
+
+    def _shell(self) -> subprocess.Popen:
+        """The node's Python server (tests/support/forkshell.py): Django started once, one
+        fresh forked process per python() call."""
+        server = self.procs.get("python-server")
+        env = {**self.env, "HALL_FORKSHELL_LOG": str(self.dir / "python.log")}
+        if server is not None and (server.poll() is not None or server.args_env != env):
+            self.stop("python-server")  # a test changed node.env: a server that reads it
+            server = None
+        if server is None:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "tests.support.forkshell"],
+                env=env,
+                cwd=REPO_ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=open(self.dir / "python-server.log", "ab"),  # noqa: SIM115
+                text=True,
+            )
+            server.args_env = env
+            self.procs["python-server"] = server
+        return server
 
     def sql(self, query: str, params: tuple = ()) -> list[tuple]:
         """Read the node's database directly (fast polling from the test process)."""
@@ -168,7 +200,14 @@ class Node:
             conn.close()
 
     def status(self) -> dict:
-        return json.loads(self.hall("sync-status", "--json").strip().splitlines()[-1])
+        """`hall sync-status --json`, run in the node's Python server."""
+        return self.python(
+            "from io import StringIO\n"
+            "from django.core.management import call_command\n"
+            "out = StringIO()\n"
+            "call_command('sync-status', '--json', stdout=out)\n"
+            "result = json.loads(out.getvalue().strip().splitlines()[-1])"
+        )
 
     # -- the link to the broker ----------------------------------------------------------
     def link_down(self) -> None:
@@ -235,8 +274,14 @@ class Cluster:
         the broker, without the proxy that link_down cuts (a benchmark's county)."""
         node = Node(self, code, cuttable=cuttable)
         self._from_template(node)
-        node.hall("node", "--no-serve", *(["--sample"] if sample else []), timeout=300)
-        node.python("from tests.support.appliers import ensure_tables\nensure_tables()")
+        # `hall node --no-serve` and the test tables in one Django start, not two.
+        node.python(
+            "from django.core.management import call_command\n"
+            "from tests.support.appliers import ensure_tables\n"
+            f"call_command('node', '--no-serve', *{['--sample'] if sample else []!r})\n"
+            "ensure_tables()",
+            timeout=300,
+        )
         self.nodes[code] = node
         return node
 
@@ -323,6 +368,18 @@ class Cluster:
         raise AssertionError(f"timed out waiting for {what or check}: last={last!r}\n{logs}")
 
     def close(self) -> None:
+        # Every node's processes told to stop at once, then waited for: their clean stops
+        # overlap instead of following one another.
+        running = [p for node in self.nodes.values() for p in node.procs.values()]
+        for proc in running:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in running:
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
         for node in self.nodes.values():
             node.close()
         if self.pg_url:
