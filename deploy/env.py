@@ -117,7 +117,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "HALL_QUEUE_RATING_URL": ("/pingjia/paidui/{token}/", "叫号后评价页地址;空则不显示"),
 }
 # Read by the test runner only, never by a hall.
-TEST_VARIABLES = ("HALL_TEST_DATABASE_URL", "HALL_TEST_BROKER_URL")
+TEST_VARIABLES = ("HALL_TEST_DATABASE_URL", "HALL_TEST_BROKER_URL", "HALL_TEST_WORKERS")
 
 
 def env_table() -> str:
