@@ -100,6 +100,16 @@ def complaint_received(envelope) -> None:
 
     if envelope.payload["filed_site"] != envelope.origin:
         raise Reject("投诉站点与消息来源不符")
+    # The number carries no hall prefix (decision 0020): the hall that filed it first owns
+    # it, and another hall's complaint with the same number is refused, not merged away.
+    taken = (
+        Complaint.objects.filter(number=envelope.payload["number"])
+        .exclude(filed_site=envelope.origin)
+        .values_list("filed_site", flat=True)
+        .first()
+    )
+    if taken:
+        raise Reject(f"投诉编号已由{taken}使用")
     complaint_arrive(payload=envelope.payload)
 
 
