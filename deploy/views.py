@@ -8,7 +8,7 @@ from county.catalogue.models import HandlingType, ItemVersion
 from county.catalogue.selectors import delegation_list
 from sites.registry.models import Site
 from sites.workbench.start import start_for
-from sync.models import OutboxMessage
+from sync.models import OutboxMessage, QuarantinedMessage
 from sync.selectors import sync_status
 
 
@@ -55,11 +55,17 @@ HEALTH_BACKLOG_LIMIT = 10_000
 
 def healthz(request):
     """For a load balancer or monitor: no auth, no personal data, 200 or 503 with JSON."""
-    body = {"site": settings.HALL_SITE, "database": "ok", "outbox_backlog": None}
+    body = {
+        "site": settings.HALL_SITE,
+        "database": "ok",
+        "outbox_backlog": None,
+        "quarantined": None,  # refused or dead-lettered messages, each with its reason
+    }
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         body["outbox_backlog"] = OutboxMessage.objects.filter(sent_at__isnull=True).count()
+        body["quarantined"] = QuarantinedMessage.objects.count()
     except DatabaseError as exc:
         body["database"] = f"error: {type(exc).__name__}"
     healthy = body["database"] == "ok" and body["outbox_backlog"] <= HEALTH_BACKLOG_LIMIT

@@ -21,7 +21,7 @@ import uuid
 from django.conf import settings
 from django.db import close_old_connections, connection
 
-from sync.inbox import inbox_apply
+from sync.inbox import LAST_CHANCE, inbox_apply, last_chance_note, last_chance_settle
 from sync.relay import Stop, backoff_sleep
 from sync.transport import (
     TOO_BIG,
@@ -30,6 +30,8 @@ from sync.transport import (
     amqp_read_ahead,
     connect,
     dead_queue,
+    deliveries_before,
+    delivery_limit,
     fs_dead,
     fs_done,
     fs_recover,
@@ -80,6 +82,16 @@ def malloc_fixed_threshold() -> None:
         libc.mallopt(-3, 256 * 1024)  # M_MMAP_THRESHOLD (fixing it also stops the raising)
     except (OSError, AttributeError):  # not glibc
         log.debug("mallopt unavailable")
+
+
+def _split_last_chance(messages: list) -> tuple[list, list]:
+    """(those on their last delivery, the rest); a body too big to read is refused at once
+    whatever its count, so it stays with the rest."""
+    limit = delivery_limit()
+    last, rest = [], []
+    for m in messages:
+        (last if not _too_big(m) and deliveries_before(m) >= limit - 1 else rest).append(m)
+    return last, rest
 
 
 class Consumer:
@@ -134,6 +146,14 @@ class Consumer:
         self.pending_bytes = 0
         if not messages:
             return {}
+        # Settled one by one first, so the batch's ack (multiple) below never covers them.
+        last, messages = _split_last_chance(messages)
+        total = {}
+        for message in last:
+            for k, v in self._last_try(message).items():
+                total[k] = total.get(k, 0) + v
+        if not messages:
+            return total
         bodies, refused = [], {}
         limit = settings.HALL_SYNC_MAX_BYTES
         for i, message in enumerate(messages):
@@ -163,6 +183,30 @@ class Consumer:
             # One frame for the batch: acks every unsettled delivery up to this tag, and
             # the refused ones were settled (rejected) just above.
             last_ok.ack(multiple=True)
+        for k, v in result.as_dict().items():
+            total[k] = total.get(k, 0) + v
+        return total
+
+    def _last_try(self, message) -> dict:
+        """A message on its last delivery before the broker's delivery limit dead-letters
+        it: a quarantine row saying so is committed first, then it is tried alone. If the
+        node dies with it again (a crash no savepoint catches), the dead letter has its row
+        with the reason; if it applies, the row goes; if it is refused, the row keeps the
+        inbox's reason (decision 0020)."""
+        body = _raw(message)
+        n = deliveries_before(message) + 1
+        digest = last_chance_note(
+            body, f"{LAST_CHANCE}delivery {n} of at most {delivery_limit()}, never finished"
+        )
+        senders = [_sender(message)] if self.amqp else None
+        result = inbox_apply(bodies=[body], senders=senders)
+        last_chance_settle(digest, result)
+        if digest in result.refused:
+            self._dead_letter(message, body)
+        else:
+            message.ack()
+        if not self.amqp:
+            fs_done(message)
         return result.as_dict()
 
     def _dead_letter(self, message, body: bytes) -> None:
@@ -186,6 +230,10 @@ class Consumer:
         message.ack()
 
     def close(self) -> None:
+        if not self.amqp:
+            # The unfinished files stay in flight and fs_recover puts them back, counted:
+            # kombu's own restore would publish a second, uncounted copy of each.
+            self.consumer.channel.do_restore = False
         try:
             self.conn.release()
         except Exception as exc:  # closing a broken connection

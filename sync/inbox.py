@@ -594,4 +594,33 @@ def _run(items: list, *, careful: bool, keys_at_parse: int = 0) -> BatchResult:
     return batch.result
 
 
-__all__ = ["BatchResult", "envelope_dumps", "inbox_apply"]
+def last_chance_note(body: bytes, reason: str) -> str:
+    """Commit a quarantine row for a body on its last delivery, before it is tried: if the
+    node dies with it once more, the broker dead-letters it and the row says why (the
+    delivery limit). Idempotent: one row per body (its digest). Returns the digest."""
+    row = _quarantine_row(body, reason)
+    with transaction.atomic():
+        QuarantinedMessage.objects.bulk_create([row], ignore_conflicts=True)
+    return row.digest
+
+
+def last_chance_settle(digest: str, result: BatchResult) -> None:
+    """The last try finished: an applied (or duplicate, or held) body loses its note; a
+    refused one keeps the row with the inbox's own reason."""
+    notes = QuarantinedMessage.objects.filter(digest=digest, reason__startswith=LAST_CHANCE)
+    if digest in result.refused:
+        notes.update(reason=_text(result.quarantined[0], 200))
+    else:
+        notes.delete()
+
+
+LAST_CHANCE = "delivery limit: "
+
+__all__ = [
+    "LAST_CHANCE",
+    "BatchResult",
+    "envelope_dumps",
+    "inbox_apply",
+    "last_chance_note",
+    "last_chance_settle",
+]

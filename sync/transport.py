@@ -199,6 +199,27 @@ def _redelivered(name: str) -> tuple[str, int]:
     return f"{stem}-r{n}.{rest}", n
 
 
+def redelivery_count(name: str) -> int:
+    """How many times the message in file `name` was delivered and not finished."""
+    head = name.partition(".")[0]
+    count = head.partition("-r")[2]
+    return int(count) if count.isdigit() else 0
+
+
+def deliveries_before(message) -> int:
+    """How many times the broker delivered `message` before, unfinished: RabbitMQ's quorum
+    queues say it in x-delivery-count; the filesystem transport in the file's name."""
+    headers = message.headers or {}
+    count = headers.get("x-delivery-count")
+    if count is not None:
+        try:
+            return int(count)
+        except (TypeError, ValueError):
+            return 0
+    path = headers.get("x-fs-file")
+    return redelivery_count(os.path.basename(path)) if path else 0
+
+
 def fs_recover(queue: str) -> int:
     """Put back messages a killed consumer had read but not finished; one read that many
     times (delivery_limit) goes to the dead-letter queue instead, as on RabbitMQ."""

@@ -3,39 +3,51 @@ the inbox's unique (origin, id) and the unique case number make a rating count o
 
 from __future__ import annotations
 
+from sites.feedback.models import Complaint, Rating
 from sites.feedback.outbound import ANSWER_TYPE, COMPLAINT_TYPE, RATING_TYPE
-from sync.api import DateTime, Obj, Reject, Str, applier, fanin, issuer_of
+from sync.api import DateTime, Obj, Reject, Str, applier, fanin, issuer_of, of
+
+
+# Each value's limits come from the column it is written to at the county (sync.schema.of).
+def _f(model, name: str, **changes):
+    return of(model._meta.get_field(name), **changes)
+
 
 _WHERE = {
-    "case_number": Str(max_length=64),
-    "window_site": Str(max_length=40),
-    "window_site_name": Str(max_length=100),
-    "window_number": Str(max_length=20),
-    "window_name": Str(max_length=100),
-    "department_code": Str(max_length=40),
-    "department_name": Str(max_length=100),
-    "staff_username": Str(max_length=100),
-    "staff_name": Str(max_length=50),
+    name: _f(Rating, name)
+    for name in (
+        "case_number",
+        "window_site",
+        "window_site_name",
+        "window_number",
+        "window_name",
+        "department_code",
+        "department_name",
+        "staff_username",
+        "staff_name",
+    )
 }
 RATING = Obj(
     _WHERE
     | {
-        "item_name": Str(max_length=100),
-        "ticket_label": Str(max_length=12, required=False),  # a served queue number's rating
-        "level": Str(max_length=20, blank=False),
-        "channel": Str(max_length=10, blank=False),
-        "comment": Str(max_length=300),
-        "given_at": DateTime(),
-        "given_site": Str(max_length=40, blank=False),
+        "item_name": _f(Rating, "item_name"),
+        # a served queue number's rating
+        "ticket_label": _f(Rating, "ticket_label", required=False),
+        "level": _f(Rating, "level", blank=False),
+        "channel": _f(Rating, "channel", blank=False),
+        "comment": _f(Rating, "comment"),
+        "given_at": _f(Rating, "given_at"),
+        "given_site": _f(Rating, "given_site", blank=False),
     }
 )
 COMPLAINT = Obj(
     _WHERE
     | {
-        "number": Str(max_length=40, blank=False),
-        "content": Str(max_length=1000, blank=False),
-        "filed_at": DateTime(),
-        "filed_site": Str(max_length=40, blank=False),
+        "case_number": _f(Complaint, "case_number"),
+        "number": _f(Complaint, "number", blank=False),
+        "content": _f(Complaint, "content", blank=False),
+        "filed_at": _f(Complaint, "filed_at"),
+        "filed_site": _f(Complaint, "filed_site", blank=False),
     }
 )
 
@@ -88,6 +100,16 @@ def complaint_received(envelope) -> None:
 
     if envelope.payload["filed_site"] != envelope.origin:
         raise Reject("投诉站点与消息来源不符")
+    # The number carries no hall prefix (decision 0020): the hall that filed it first owns
+    # it, and another hall's complaint with the same number is refused, not merged away.
+    taken = (
+        Complaint.objects.filter(number=envelope.payload["number"])
+        .exclude(filed_site=envelope.origin)
+        .values_list("filed_site", flat=True)
+        .first()
+    )
+    if taken:
+        raise Reject(f"投诉编号已由{taken}使用")
     complaint_arrive(payload=envelope.payload)
 
 

@@ -369,7 +369,7 @@ def complaint_file(*, facts: dict, content: str, at=None) -> str:
     if len(content) < 5:
         raise ValidationError("请写明投诉内容(至少5个字)")
     at = at or timezone.now()
-    number = f"TS{timezone.localdate(at):%Y%m%d}{secrets.token_hex(3).upper()}"
+    number = complaint_number(at)
     payload = {
         **{k: str(v or "")[:100] for k, v in facts.items() if k != "item_name"},
         "number": number,
@@ -382,6 +382,14 @@ def complaint_file(*, facts: dict, content: str, at=None) -> str:
             complaint_arrive(payload=payload)
         outbound.complaint_send(payload=payload)
     return number
+
+
+def complaint_number(at) -> str:
+    """ "TS<day><6 random hex>", one not used here yet (a repeat would merge two complaints)."""
+    while True:
+        number = f"TS{timezone.localdate(at):%Y%m%d}{secrets.token_hex(3).upper()}"
+        if not Complaint.objects.filter(number=number).exists():
+            return number
 
 
 def complaint_arrive(*, payload: dict) -> Complaint:

@@ -10,44 +10,52 @@ from django.core.exceptions import ValidationError
 
 from sites.cases.messages import CASE_EVENT, EVENT_TYPE
 from sites.joint.copies import Refused, part_copy_apply, part_copy_withdraw
+from sites.joint.models import Part
 from sites.joint.outbound import ASSIGN, OPINION, WITHDRAW
 from sites.joint.records import part_records_apply
 from sites.joint.services import LateOpinion, part_opinion_receive
-from sync.api import Bool, Date, DateTime, Int, List, Obj, Reject, Str, applier
+from sites.registry.models import Department, Site
+from sync.api import List, Obj, Reject, applier, of
 
-# Against the columns of Part (and the case number they hang on), checked before any write.
-_KEY = {"key": Str(max_length=110, blank=False), "generation": Int(min=1)}
+
+# Against the columns of Part (and the case number they hang on), checked before any write:
+# each value's limits come from the model field it is written to (sync.schema.of).
+def _f(model, name: str, **changes):
+    return of(model._meta.get_field(name), **changes)
+
+
+_KEY = {"key": _f(Part, "key", blank=False), "generation": _f(Part, "generation", min=1)}
 ASSIGNED = Obj(
     _KEY
     | {
-        "case_number": Str(max_length=64, blank=False),
-        "lead_site": Str(max_length=40, blank=False),
-        "site": Str(max_length=40, blank=False),
-        "department": Str(max_length=40, blank=False),
-        "item_code": Str(max_length=40),
-        "item_name": Str(max_length=100),
-        "applicant_name": Str(max_length=50),
+        "case_number": _f(Part, "case_number", blank=False),
+        "lead_site": _f(Site, "code", blank=False),
+        "site": _f(Site, "code", blank=False),
+        "department": _f(Department, "code", blank=False),
+        "item_code": _f(Part, "item_code"),
+        "item_name": _f(Part, "item_name"),
+        "applicant_name": _f(Part, "applicant_name"),
         "materials": List(),
-        "window": Str(max_length=20),
-        "reviewer": Str(max_length=150),
-        "budget_days": Int(max=32_767),
-        "start": Date(),
-        "deadline": Date(),
-        "deadline_provisional": Bool(),
-        "warning_from": Date(),
-        "opened_at": DateTime(),
+        "window": _f(Part, "window_number"),
+        "reviewer": _f(Part, "reviewer"),
+        "budget_days": _f(Part, "budget_days"),
+        "start": _f(Part, "start"),
+        "deadline": _f(Part, "deadline"),
+        "deadline_provisional": _f(Part, "deadline_provisional"),
+        "warning_from": _f(Part, "warning_from"),
+        "opened_at": _f(Part, "opened_at"),
         "reassignments": List(),
     }
 )
-WITHDRAWN = Obj(_KEY | {"state": Str(max_length=12, blank=False)})
+WITHDRAWN = Obj(_KEY | {"state": _f(Part, "state", blank=False)})
 OPINION_GIVEN = Obj(
     _KEY
     | {
-        "opinion": Str(max_length=12, blank=False),
+        "opinion": _f(Part, "opinion", blank=False),
         "materials": List(),
-        "answered_at": DateTime(),
-        "answered_by": Str(max_length=150, required=False),
-        "reasons": Str(required=False),
+        "answered_at": _f(Part, "answered_at", null=False),
+        "answered_by": _f(Part, "answered_by", required=False),
+        "reasons": _f(Part, "reasons", required=False),
     }
 )
 

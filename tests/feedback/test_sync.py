@@ -103,3 +103,33 @@ def test_the_county_sends_its_progress_to_the_hall_where_it_was_filed(served, db
     sent = OutboxMessage.objects.filter(type="feedback.answer", dest="t-maan")
     assert sent.count() == 1
     assert Complaint.objects.get().step == "accepted"
+
+
+def test_a_complaint_number_another_hall_filed_first_is_refused_not_merged(served, db):
+    """Issue 25: complaint numbers carry no hall prefix; the first hall's stands and a second
+    hall's complaint with the same number is quarantined with the reason, not lost."""
+    from sites.feedback import services
+    from sites.feedback.models import Complaint
+    from sync.models import QuarantinedMessage
+
+    case, _, _ = served
+    facts = services.case_facts(case)
+
+    def filed(site: str, content: str) -> bytes:
+        payload = {
+            **facts,
+            "number": "TS20261102ABCDEF",
+            "content": content,
+            "filed_at": "2026-11-02T09:00:00+08:00",
+            "filed_site": site,
+        }
+        data = envelope_dict(origin=site, dest="county", type="feedback.complaint", payload=payload)
+        return signed(data).encode()
+
+    first = inbox_apply(bodies=[filed("t-maan", "推诿扯皮不办事")])
+    second = inbox_apply(bodies=[filed("v-shiqiao", "另一件投诉的内容")])
+
+    assert first.applied == 1 and second.quarantined == ["投诉编号已由t-maan使用"]
+    complaint = Complaint.objects.get()
+    assert (complaint.filed_site, complaint.content) == ("t-maan", "推诿扯皮不办事")
+    assert QuarantinedMessage.objects.get().reason == "投诉编号已由t-maan使用"

@@ -12,12 +12,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from sites.cases.messages import CASE_EVENT, EVENT_TYPE
 from sync.api import applier
 
-CASE_EVENT = "case.event"
 
-
-@applier(CASE_EVENT, owned=True, copies=True)
+@applier(EVENT_TYPE, owned=True, copies=True, payload=CASE_EVENT)
 def case_event_points(envelope) -> None:
     if settings.HALL_TIER != "county":
         return

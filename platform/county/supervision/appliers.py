@@ -4,6 +4,7 @@ A refusal raises sync's Reject: the message is quarantined with the reason."""
 
 from __future__ import annotations
 
+from county.supervision.models import SupervisionOrder
 from county.supervision.orders import (
     ANSWER,
     ISSUE,
@@ -11,29 +12,35 @@ from county.supervision.orders import (
     order_answer_receive,
     order_copy_apply,
 )
-from sync.api import Date, DateTime, Int, Obj, Reject, Str, applier
+from sync.api import Obj, Reject, applier, of
+
+
+# Each value's limits come from the SupervisionOrder column it is written to (sync.schema.of).
+def _f(name: str, **changes):
+    return of(SupervisionOrder._meta.get_field(name), **changes)
+
 
 ISSUED = Obj(
     {
-        "code": Str(max_length=40, blank=False),
-        "case_number": Str(max_length=64, blank=False),
-        "site": Str(max_length=40, blank=False),
-        "department": Str(max_length=40),
-        "item_code": Str(max_length=40, required=False),
-        "item_name": Str(max_length=100, required=False),
-        "reason": Str(max_length=500, blank=False),
-        "days": Int(min=1, max=30),
-        "due": Date(),
-        "issued_by": Str(max_length=150),
-        "issued_at": DateTime(),
+        "code": _f("code", blank=False),
+        "case_number": _f("case_number", blank=False),
+        "site": _f("site_code", blank=False),
+        "department": _f("department_code"),
+        "item_code": _f("item_code", required=False),
+        "item_name": _f("item_name", required=False),
+        "reason": _f("reason", blank=False),
+        "days": _f("days", min=1, max=30),  # the rule's range, narrower than the column
+        "due": _f("due"),
+        "issued_by": _f("issued_by"),
+        "issued_at": _f("issued_at"),
     }
 )
 ANSWERED = Obj(
     {
-        "code": Str(max_length=40, blank=False),
-        "answer": Str(max_length=1000, blank=False),
-        "answered_by": Str(max_length=150),
-        "answered_at": DateTime(),
+        "code": _f("code", blank=False),
+        "answer": _f("answer", blank=False),
+        "answered_by": _f("answered_by"),
+        "answered_at": _f("answered_at", null=False),
     }
 )
 
