@@ -127,3 +127,32 @@ def test_inbox_queries_constant_in_page_size(township, django_assert_num_queries
     with django_assert_num_queries(len(small.captured_queries)):
         page = web.get(reverse("workbench:inbox"), {"size": 12})
     assert page.content.decode().count('href="/gongzuotai/banjian/') == 12
+
+
+def test_intake_with_a_required_material_missing_records_a_supplement_case(township):
+    """Seed 001 第十条(五): the clerk may record the case as 补办件 instead of refusing it;
+    the page then prints 《补办件通知书》 with the one complete list of what is missing."""
+    web, _ = clerk_client(township)
+    refused = intake_post(web, materials=["申请人身份证"])
+    assert refused.status_code == 400
+    assert "可登记为补办件" in refused.content.decode()
+    assert 'name="as_supplement"' in refused.content.decode()
+    assert not Case.objects.exists()
+
+    made = intake_post(web, materials=["申请人身份证"], as_supplement="on")
+    case = Case.objects.get()
+    assert case.status == CaseStatus.SUSPENDED
+    assert made.status_code == 302
+    assert made.url == reverse("workbench:notice", args=[case.number, "supplement"])
+    notice = web.get(made.url).content.decode()
+    assert "补办件通知书" in notice and "临时救助申请书" in notice
+
+
+def test_supplement_at_intake_is_refused_to_anonymous_and_to_an_auditor(halls, at_site):
+    at_site("county")
+    data = {"materials": ["申请人身份证"], "as_supplement": "on"}
+    anonymous = intake_post(Client(), **data)
+    assert anonymous.status_code == 302 and "login" in anonymous.url
+    auditor, _ = clerk_client(halls["county"], Role.AUDITOR)
+    assert intake_post(auditor, **data).status_code == 403
+    assert not Case.objects.exists()
