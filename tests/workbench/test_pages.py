@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from permissions.roles import Role
 from permissions.services import staff_create
-from sites.cases.models import Case, CaseStatus
+from sites.cases.models import Case, CaseStatus, EventType
 from tests.cases.factories import ALL_MATERIALS, ID_NUMBER, PHONE, case_make
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +156,42 @@ def test_supplement_at_intake_is_refused_to_anonymous_and_to_an_auditor(halls, a
     auditor, _ = clerk_client(halls["county"], Role.AUDITOR)
     assert intake_post(auditor, **data).status_code == 403
     assert not Case.objects.exists()
+
+
+def test_a_clerk_prepares_the_decision_and_the_chief_signs_it(township):
+    """Seed 001 第十五条: the clerk 拟办s on the case page, the 首席代表 sees it and signs."""
+    web, user = clerk_client(township)
+    case = case_make(by=user, state="accepted")
+    page = web.get(reverse("workbench:case", args=[case.number])).content.decode()
+    assert 'value="prepare"' in page
+    url = reverse("workbench:act", args=[case.number, "prepare"])
+    web.post(url, {"outcome": "approved", "opinion": ""})  # 拟办意见 is required
+    assert not case.events.filter(type=EventType.DECISION_PREPARED).exists()
+    done = web.post(url, {"outcome": "approved", "opinion": "材料齐全，拟同意"})
+    assert done.status_code == 302
+    assert case.events.filter(type=EventType.DECISION_PREPARED).count() == 1
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ACCEPTED  # prepared, not decided
+
+    chief, _ = clerk_client(township, Role.CHIEF_REPRESENTATIVE)
+    page = chief.get(reverse("workbench:case", args=[case.number])).content.decode()
+    assert "拟准予：材料齐全，拟同意" in page
+    assert 'value="prepare"' not in page  # the signer decides directly
+    chief.post(
+        reverse("workbench:act", args=[case.number, "decide"]),
+        {"outcome": "approved", "opinion": "同意"},
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CONCLUDED
+
+
+def test_prepare_is_refused_to_anonymous_and_to_a_clerk_of_another_hall(township, halls):
+    _, user = clerk_client(township)
+    case = case_make(by=user, state="accepted")
+    url = reverse("workbench:act", args=[case.number, "prepare"])
+    data = {"outcome": "approved", "opinion": "拟同意"}
+    anonymous = Client().post(url, data)
+    assert anonymous.status_code == 302 and "login" in anonymous.url
+    stranger, _ = clerk_client(halls["v-shiqiao"])
+    assert stranger.post(url, data).status_code in (403, 404)
+    assert not case.events.filter(type=EventType.DECISION_PREPARED).exists()
