@@ -219,8 +219,8 @@ def actions_available(*, case: Case, here: Site) -> list[Action]:
             continue
         if act.name == "decide" and joint:
             continue  # a joint case concludes by countersign
-        if act.name == "prepare":
-            continue  # 拟办 is called by the service (no page or API form yet): not offered
+        if act.name == "prepare" and joint:
+            continue  # a joint case's 首席代表 signs the 会签 itself
         if act.name in ("decide", "countersign", "parts_open", "prepare"):
             if decides is None:
                 decides = may_decide(case, here)

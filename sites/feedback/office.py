@@ -11,7 +11,14 @@ from django.views.decorators.http import require_POST
 
 from permissions.feedback import may_appeal, may_handle_feedback, require
 from sites.feedback import services
-from sites.feedback.forms import StepForm, cleaned
+from sites.feedback.forms import (
+    ComplaintAssignForm,
+    ComplaintFindingForm,
+    DepartmentAnswerForm,
+    RatingVerifyForm,
+    StepForm,
+    cleaned,
+)
 from sites.feedback.models import BAD_LEVELS, Complaint, Rating
 
 
@@ -55,6 +62,99 @@ def rating_step(request, pk: int):
     except ValidationError as exc:
         _error(request, exc)
     return redirect("assessment:ratings")
+
+
+def _service_errors(form, exc: ValidationError) -> None:
+    for message in exc.messages:
+        form.add_error(None, message)
+
+
+@login_required
+def rating_verify(request, pk: int):
+    """回访核实 of a bad rating: no point moves until the office has verified it."""
+    require(may_handle_feedback(user=request.user))
+    rating = get_object_or_404(Rating, pk=pk, level__in=BAD_LEVELS)
+    form = RatingVerifyForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.rating_verify(
+                    rating=rating,
+                    upheld=data["upheld"] == "yes",
+                    staff_fault=data["staff_fault"],
+                    note=data["note"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                _service_errors(form, exc)
+            else:
+                return redirect("assessment:ratings")
+        status = 400
+    return render(
+        request,
+        "feedback/office_rating_verify.html",
+        {"rating": rating, "form": form},
+        status=status,
+    )
+
+
+_COMPLAINT_FORMS = {
+    "assign": ComplaintAssignForm,
+    "answer": DepartmentAnswerForm,
+    "dispose": ComplaintFindingForm,
+}
+
+
+def _complaint_act(complaint, action: str, data: dict, by) -> None:
+    if action == "assign":
+        services.complaint_assign(complaint=complaint, by=by)
+    elif action == "answer":
+        services.complaint_department_answer(complaint=complaint, text=data["answer"], by=by)
+    else:
+        services.complaint_advance(
+            complaint=complaint,
+            step="dispose",
+            text=data["disposal"],
+            upheld=data["upheld"] == "yes",
+            serious=data["serious"],
+            by=by,
+        )
+
+
+@login_required
+def complaint_handle(request, pk: int):
+    """One complaint: 交办 to its department, the department's answer, 查实 (处置)."""
+    require(may_handle_feedback(user=request.user))
+    complaint = get_object_or_404(Complaint, pk=pk)
+    forms = {name: form_class() for name, form_class in _COMPLAINT_FORMS.items()}
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        form_class = _COMPLAINT_FORMS.get(action, ComplaintAssignForm)
+        form = forms[action if action in forms else "assign"] = form_class(request.POST)
+        if action not in forms:
+            form.add_error(None, "未知的操作")
+        elif form.is_valid():
+            try:
+                _complaint_act(complaint, action, form.cleaned_data, request.user)
+            except ValidationError as exc:
+                _service_errors(form, exc)
+            else:
+                return redirect("assessment:complaint-handle", pk=complaint.pk)
+        status = 400
+    return render(
+        request,
+        "feedback/office_complaint.html",
+        {
+            "complaint": complaint,
+            "forms": forms,
+            "today": timezone.localdate(),
+            "may_dispose": complaint.step == "investigated",
+        },
+        status=status,
+    )
 
 
 @login_required

@@ -3,10 +3,13 @@ what would only end in an error on this page (the person's rights are checked on
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+
 from permissions.joint_access import can_give_opinion, can_reassign_part
 from sites.cases.lifecycle import Action
 from sites.cases.lifecycle import actions_available as lifecycle_actions
 from sites.cases.models import Case
+from sites.cases.rules import signer_check
 from sites.joint.models import PartState
 
 __all__ = ["Action", "actions_available", "open_parts"]
@@ -33,6 +36,15 @@ def _joint_offer(action: Action, case: Case, here, user) -> bool:
     return True
 
 
+def _signs(case: Case, here, user) -> bool:
+    """Whether this person signs the decision (the 首席代表, or a clerk the rule authorises)."""
+    try:
+        signer_check(case=case, here=here, by=user)
+    except ValidationError:
+        return False
+    return True
+
+
 def actions_available(*, case: Case, here, user=None) -> list[Action]:
     found = lifecycle_actions(case=case, here=here)
     decides = any(a.name in ("decide", "countersign") for a in found)
@@ -40,6 +52,8 @@ def actions_available(*, case: Case, here, user=None) -> list[Action]:
     for action in found:
         if action.name == "materials" and not case.materials_deferred:
             continue  # nothing deferred to supply
+        if action.name == "prepare" and (user is None or _signs(case, here, user)):
+            continue  # 拟办 is for who may not sign: the signer decides directly
         if action.name == "forward" and decides:
             continue  # decided here: nothing to forward up
         if action.name in ("parts_open", "opinion", "reassign") and not _joint_offer(

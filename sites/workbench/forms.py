@@ -131,6 +131,12 @@ class IntakeForm(forms.Form):
         error_messages=MESSAGES,
         widget=forms.CheckboxSelectMultiple,
     )
+    as_supplement = forms.BooleanField(
+        label="缺少必交材料时登记为补办件",
+        required=False,
+        help_text="勾选后不予退回：登记办件(补正中)并出具《补办件通知书》，一次性告知所缺材料；"
+        "材料补齐之日起受理。",
+    )
 
     def __init__(self, *args, material_names=(), **kwargs):
         super().__init__(*args, **kwargs)

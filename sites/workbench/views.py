@@ -162,12 +162,15 @@ def intake(request):
                     applicant_id_number=data["applicant_id_number"],
                     applicant_phone=data["applicant_phone"],
                     materials=data["materials"],
+                    as_supplement=data["as_supplement"],
                 )
             except ValidationError as exc:
                 for field, message in _errors(exc).items():
                     field = "submitted_at" if field == "at" else field
                     form.add_error(field if field in form.fields else None, message)
             else:
+                if case.status == CaseStatus.SUSPENDED:  # 补办件: print 《补办件通知书》
+                    return redirect("workbench:notice", number=case.number, kind="supplement")
                 return redirect("workbench:case", number=case.number)
         status = 400
     return render(

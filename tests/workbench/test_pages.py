@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from permissions.roles import Role
 from permissions.services import staff_create
-from sites.cases.models import Case, CaseStatus
+from sites.cases.models import Case, CaseStatus, EventType
 from tests.cases.factories import ALL_MATERIALS, ID_NUMBER, PHONE, case_make
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +127,71 @@ def test_inbox_queries_constant_in_page_size(township, django_assert_num_queries
     with django_assert_num_queries(len(small.captured_queries)):
         page = web.get(reverse("workbench:inbox"), {"size": 12})
     assert page.content.decode().count('href="/gongzuotai/banjian/') == 12
+
+
+def test_intake_with_a_required_material_missing_records_a_supplement_case(township):
+    """Seed 001 第十条(五): the clerk may record the case as 补办件 instead of refusing it;
+    the page then prints 《补办件通知书》 with the one complete list of what is missing."""
+    web, _ = clerk_client(township)
+    refused = intake_post(web, materials=["申请人身份证"])
+    assert refused.status_code == 400
+    assert "可登记为补办件" in refused.content.decode()
+    assert 'name="as_supplement"' in refused.content.decode()
+    assert not Case.objects.exists()
+
+    made = intake_post(web, materials=["申请人身份证"], as_supplement="on")
+    case = Case.objects.get()
+    assert case.status == CaseStatus.SUSPENDED
+    assert made.status_code == 302
+    assert made.url == reverse("workbench:notice", args=[case.number, "supplement"])
+    notice = web.get(made.url).content.decode()
+    assert "补办件通知书" in notice and "临时救助申请书" in notice
+
+
+def test_supplement_at_intake_is_refused_to_anonymous_and_to_an_auditor(halls, at_site):
+    at_site("county")
+    data = {"materials": ["申请人身份证"], "as_supplement": "on"}
+    anonymous = intake_post(Client(), **data)
+    assert anonymous.status_code == 302 and "login" in anonymous.url
+    auditor, _ = clerk_client(halls["county"], Role.AUDITOR)
+    assert intake_post(auditor, **data).status_code == 403
+    assert not Case.objects.exists()
+
+
+def test_a_clerk_prepares_the_decision_and_the_chief_signs_it(township):
+    """Seed 001 第十五条: the clerk 拟办s on the case page, the 首席代表 sees it and signs."""
+    web, user = clerk_client(township)
+    case = case_make(by=user, state="accepted")
+    page = web.get(reverse("workbench:case", args=[case.number])).content.decode()
+    assert 'value="prepare"' in page
+    url = reverse("workbench:act", args=[case.number, "prepare"])
+    web.post(url, {"outcome": "approved", "opinion": ""})  # 拟办意见 is required
+    assert not case.events.filter(type=EventType.DECISION_PREPARED).exists()
+    done = web.post(url, {"outcome": "approved", "opinion": "材料齐全，拟同意"})
+    assert done.status_code == 302
+    assert case.events.filter(type=EventType.DECISION_PREPARED).count() == 1
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ACCEPTED  # prepared, not decided
+
+    chief, _ = clerk_client(township, Role.CHIEF_REPRESENTATIVE)
+    page = chief.get(reverse("workbench:case", args=[case.number])).content.decode()
+    assert "拟准予：材料齐全，拟同意" in page
+    assert 'value="prepare"' not in page  # the signer decides directly
+    chief.post(
+        reverse("workbench:act", args=[case.number, "decide"]),
+        {"outcome": "approved", "opinion": "同意"},
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CONCLUDED
+
+
+def test_prepare_is_refused_to_anonymous_and_to_a_clerk_of_another_hall(township, halls):
+    _, user = clerk_client(township)
+    case = case_make(by=user, state="accepted")
+    url = reverse("workbench:act", args=[case.number, "prepare"])
+    data = {"outcome": "approved", "opinion": "拟同意"}
+    anonymous = Client().post(url, data)
+    assert anonymous.status_code == 302 and "login" in anonymous.url
+    stranger, _ = clerk_client(halls["v-shiqiao"])
+    assert stranger.post(url, data).status_code in (403, 404)
+    assert not case.events.filter(type=EventType.DECISION_PREPARED).exists()
