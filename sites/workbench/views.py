@@ -48,6 +48,8 @@ OPEN = (CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.SUSPENDED)
 @login_required
 def inbox(request):
     """待办: open cases here by clock state, searchable by number or applicant."""
+    if not access.may_open_inbox(user=request.user, site=site_current()):
+        raise access.AccessDenied(access.DENIED_MESSAGE)
     query = InboxQuery(request.GET)
     valid = query.is_valid()
     data = query.cleaned_data if valid else {}
@@ -134,6 +136,8 @@ def _material_label(m: dict) -> str:
 def intake(request):
     """收件: pick the item by name, then its material checklist; errors beside each field."""
     here = site_current()
+    if not access.may_open_intake(user=request.user, site=here):
+        raise access.AccessDenied(access.DENIED_MESSAGE)
     pick = ItemPick(request.POST if request.method == "POST" else request.GET)
     picked = pick.cleaned_data if pick.is_valid() else {}
     code = (picked.get("item_code") or picked.get("item") or "").strip()
