@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
@@ -22,9 +21,9 @@ from permissions import access
 from permissions.joint_access import can_reassign_part
 from permissions.roles import Action as AccessAction
 from sites.cases import services
-from sites.cases.identity import id_number_problem, mask_id_number, mask_phone, phone_problem
+from sites.cases.identity import id_number_problem, phone_problem
 from sites.cases.models import CaseStatus, ClockState, EventType
-from sites.cases.notices import KINDS, notice_render
+from sites.cases.notices import KINDS, notice_render, notice_title
 from sites.cases.selectors import case_base, case_list_for_user, case_timeline
 from sites.joint.models import Opinion
 from sites.registry.models import Department, Site, Tier
@@ -221,7 +220,7 @@ def case_page(request, number):
             "case": case,
             "events": events,
             "actions": actions,
-            "notices": [(k, NOTICE_TITLES[k]) for k in printable],
+            "notices": [(k, notice_title(case, k)) for k in printable],
             "parts": parts,
             # a supervisor reads the case and may move a part before it stalls (改派)
             "movable": [p for p in parts if can_reassign_part(user=request.user, part=p)]
@@ -279,46 +278,17 @@ def _reassign_targets() -> dict:
     }
 
 
-NOTICE_TITLES = {
-    "acceptance": "受理通知书",
-    "supplement": "一次性告知书",
-    "return": "退办件通知书",
-    "refusal": "不予受理通知书",
-    "decision": "许可决定书",
-}
-
-
 @login_required
 def notice(request, number, kind):
-    """A4 print of a notice; the decision notice (准予/不予许可决定书) is rendered here."""
+    """A4 print of a notice (sites.cases.notices titles it: 准予/不予许可决定书 only for a
+    licence, 办结通知书 otherwise)."""
     case = _case(request, number)
     try:
-        if kind in KINDS:
-            key = QUERY_CODE_KEY.format(number=case.number)
-            code = request.session.pop(key, None) if kind == "acceptance" else None
-            html = notice_render(case=case, kind=kind, query_code=code)
-        elif kind == "decision":
-            html = _decision(case)
-        else:
+        if kind not in KINDS:
             raise ValidationError({"kind": "未知通知书类型。"})
+        key = QUERY_CODE_KEY.format(number=case.number)
+        code = request.session.pop(key, None) if kind == "acceptance" else None
+        html = notice_render(case=case, kind=kind, query_code=code)
     except ValidationError as exc:
         return render(request, "workbench/error.html", {"errors": _errors(exc)}, status=404)
     return HttpResponse(html)
-
-
-def _decision(case) -> str:
-    event = case.events.filter(type=EventType.DECIDED).order_by("-seq").first()
-    if event is None:
-        raise ValidationError({"kind": "该办件尚未办结，没有许可决定书。"})
-    approved = case.outcome == "approved"
-    return render_to_string(
-        "workbench/decision.html",
-        {
-            "case": case,
-            "event": event,
-            "title": "准予许可决定书" if approved else "不予许可决定书",
-            "approved": approved,
-            "id_number": mask_id_number(case.applicant_id_number),
-            "phone": mask_phone(case.applicant_phone),
-        },
-    )

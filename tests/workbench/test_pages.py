@@ -94,6 +94,12 @@ def test_clerk_intake_to_decision_with_notices(township):
     assert case.status == CaseStatus.CONCLUDED and case.outcome == "approved"
     decision = web.get(reverse("workbench:notice", args=[case.number, "decision"]))
     assert "办结通知书" in decision.content.decode()  # 临时救助 is no licence (seed 001)
+    # the case page's links carry each notice's own title, not 「许可决定书」 for every item
+    links = re.findall(
+        r'<a href="[^"]*/tongzhishu/\w+/">([^<]+)</a>', web.get(made.url).content.decode()
+    )
+    assert links and "办结通知书" in links and "承诺件通知书" in links
+    assert not any("许可" in label for label in links)
 
 
 def test_action_not_allowed_now_is_refused_in_chinese(township):
