@@ -29,7 +29,7 @@ from sites.joint.models import Opinion
 from sites.registry.models import Department, Site, Tier
 from sites.registry.selectors import site_current
 from sites.workbench.actions import actions_available, open_parts
-from sites.workbench.forms import InboxQuery, IntakeForm, ItemPick
+from sites.workbench.forms import InboxQuery, IntakeForm, ItemPick, action_form
 from sites.workbench.perform import action_perform
 from sites.workbench.perform import errors_of as _errors
 
@@ -206,13 +206,23 @@ NOTICE_OF = {
 @login_required
 def case_page(request, number):
     """One case: the clock, the timeline and only the actions this person may take now."""
-    case = _case(request, number)
+    return _case_render(request, _case(request, number))
+
+
+def _case_render(request, case, *, failed: str = "", errors: dict | None = None, status=200):
+    """The case page; after a refused action (`failed`) its form is shown again with the posted
+    values and the errors beside its fields, the error summary on top (status 400)."""
     may = access.can_handle_case(user=request.user, case=case)
     here = site_current()
     actions = actions_available(case=case, here=here, user=request.user) if may else []
     parts = open_parts(case)
     events = list(case.events.all())
     printable = sorted({NOTICE_OF[e.type] for e in events if e.type in NOTICE_OF})
+    forms = {
+        a.name: action_form(a.name, request.POST if a.name == failed else None, errors)
+        for a in actions
+    }
+    failed_form = forms.get(failed)
     return render(
         request,
         "workbench/case.html",
@@ -220,6 +230,9 @@ def case_page(request, number):
             "case": case,
             "events": events,
             "actions": actions,
+            "action_forms": [(a, forms[a.name]) for a in actions],
+            "failed": failed,
+            "failed_form": failed_form,
             "notices": [(k, notice_title(case, k)) for k in printable],
             "parts": parts,
             # a supervisor reads the case and may move a part before it stalls (改派)
@@ -228,8 +241,11 @@ def case_page(request, number):
             else [],
             "opinions": Opinion.choices,
             "targets": _reassign_targets() if parts else {},
-            "errors": request.session.pop("workbench_errors", {}),
+            # a refused action without its own form (or a refusal not about one of its
+            # fields) is listed in the summary on top
+            "errors": {} if failed_form is not None else (errors or {}),
         },
+        status=status,
     )
 
 
@@ -244,8 +260,8 @@ def case_act(request, number, name):
             raise ValidationError({"action": "当前状态下不能进行该操作。"})
         result = action_perform(name=name, case=case, by=request.user, data=request.POST)
     except ValidationError as exc:
-        request.session["workbench_errors"] = _errors(exc)
-        return redirect(reverse("workbench:case", args=[number]) + "?error=" + name)
+        case = _case(request, number)  # as stored: the service changed nothing
+        return _case_render(request, case, failed=name, errors=_errors(exc), status=400)
     if name == "accept":
         # The query code exists only now (its hash is stored): POST, redirect, GET: the notice
         # page prints it once from this session; reloading it accepts nothing again.
