@@ -206,10 +206,10 @@ NOTICE_OF = {
 @login_required
 def case_page(request, number):
     """One case: the clock, the timeline and only the actions this person may take now."""
-    return _case_render(request, _case(request, number))
+    return case_render(request, _case(request, number))
 
 
-def _case_render(request, case, *, failed: str = "", errors: dict | None = None, status=200):
+def case_render(request, case, *, failed: str = "", errors: dict | None = None, status=200):
     """The case page; after a refused action (`failed`) its form is shown again with the posted
     values and the errors beside its fields, the error summary on top (status 400)."""
     may = access.can_handle_case(user=request.user, case=case)
@@ -261,7 +261,7 @@ def case_act(request, number, name):
         result = action_perform(name=name, case=case, by=request.user, data=request.POST)
     except ValidationError as exc:
         case = _case(request, number)  # as stored: the service changed nothing
-        return _case_render(request, case, failed=name, errors=_errors(exc), status=400)
+        return case_render(request, case, failed=name, errors=_errors(exc), status=400)
     if name == "accept":
         # The query code exists only now (its hash is stored): POST, redirect, GET: the notice
         # page prints it once from this session; reloading it accepts nothing again.
