@@ -82,11 +82,12 @@ def staff_allowed(*, user, here: Site) -> list[tuple[str, str, str]]:
     grants = access.user_site_grants(user=user)
     acts = grants.has(SitePerm.ACT, here.id)
     agent = grants.has(SitePerm.FILE_AS_AGENT, here.id)
+    inbox = access.may_open_inbox(user=user, site=here)
     county = here.tier == Tier.COUNTY
     rows: list[tuple[str, str, str, bool]] = [
         ("inbox", "待办", "workbench:inbox", acts),
-        ("cases", "办件查询", "workbench:inbox", not acts and bool(grants.view_site_ids)),
-        ("intake", "收件", "workbench:intake", acts or agent),
+        ("cases", "办件查询", "workbench:inbox", inbox and not acts),
+        ("intake", "收件", "workbench:intake", access.may_open_intake(user=user, site=here)),
         ("followed", "我代办的", "workbench:followed", agent),
         ("calling", "叫号", "workbench:calling", can_call_tickets(user=user, site=here)),
         ("prereview", "网上预审", "workbench:prereview-list", can_prereview(user=user, site=here)),

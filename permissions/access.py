@@ -76,6 +76,8 @@ __all__ = [
     "has_site_perm",
     "has_site_perm_over",
     "is_read_only",
+    "may_open_inbox",
+    "may_open_intake",
     "site_queryset_for_user",
     "user_site_grants",
 ]
@@ -219,6 +221,18 @@ def user_site_grants(*, user) -> Grants:
 def has_site_perm(*, user, site: Site | int, perm: SitePerm) -> bool:
     site_id = site if isinstance(site, int) else site.pk
     return user_site_grants(user=user).has(SitePerm(perm), site_id)
+
+
+def may_open_inbox(*, user, site: Site) -> bool:
+    """待办 (or, for a reader of cases, 办件查询): who acts here or reads some hall's cases."""
+    grants = user_site_grants(user=user)
+    return grants.has(SitePerm.ACT, site.pk) or bool(grants.view_site_ids)
+
+
+def may_open_intake(*, user, site: Site) -> bool:
+    """收件: who acts here or files for applicants here (an agent)."""
+    grants = user_site_grants(user=user)
+    return grants.has(SitePerm.ACT, site.pk) or grants.has(SitePerm.FILE_AS_AGENT, site.pk)
 
 
 def site_queryset_for_user(*, user, perm: SitePerm) -> QuerySet[Site]:

@@ -7,11 +7,29 @@ from django import forms
 from sites.workbench.forms import lines, text
 
 
+class Unfilled(forms.TextInput):
+    """A field shown empty again after a refusal (the ID number is not echoed back)."""
+
+    def format_value(self, value):
+        return None
+
+
 class ApplyForm(forms.Form):
-    applicant_name = text("申请人姓名", 50)
-    applicant_id_number = text("身份证号", 18)
-    applicant_phone = text("联系电话", 20)
-    note = lines("备注", 2000)
+    applicant_name = text("姓名", 50, widget=forms.TextInput(attrs={"required": True}))
+    applicant_id_number = text(
+        "身份证号", 18, widget=Unfilled(attrs={"required": True, "autocomplete": "off"})
+    )
+    applicant_phone = text(
+        "联系电话", 20, widget=forms.TextInput(attrs={"required": True, "inputmode": "numeric"})
+    )
+    note = lines("申请说明", 2000)
+
+    def refusal_show(self, errors: dict) -> None:
+        """The service's {field: message} beside the fields (the form's own already are)."""
+        for field, message in errors.items():
+            if field in self.fields and field in self.errors:
+                continue
+            self.add_error(field if field in self.fields else None, message)
 
 
 class StatusForm(forms.Form):

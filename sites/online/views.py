@@ -42,20 +42,21 @@ def apply(request, code: str):
         "rule": rule,
         "accept": accept,
         "errors": {},
-        "values": request.POST,
+        "form": ApplyForm(request.POST if request.method == "POST" else None),
     }
     if request.method == "POST":
         limit = int(rule["max_files"]) * int(rule["max_file_mb"]) * 1024 * 1024 + 65536
         length = request.META.get("CONTENT_LENGTH") or "0"
         if not length.isdigit() or int(length) > limit:
             context["errors"] = {"files": "上传的文件总量过大。"}
+            context["form"].refusal_show(context["errors"])
             return render(request, "online/apply.html", context, status=413)
         uploads = [
             (m["name"], f)
             for i, m in enumerate(version.materials)
             for f in request.FILES.getlist(f"file-{i}")
         ]
-        form = ApplyForm(request.POST)
+        form = context["form"]
         try:
             rate_limit_hit(
                 key=f"online:{client_address(request) or 'unknown'}",
@@ -64,6 +65,7 @@ def apply(request, code: str):
             )
         except RateLimited:
             context["errors"] = {"general": TOO_MANY}
+            form.refusal_show(context["errors"])
             return render(request, "online/apply.html", context, status=429)
         try:
             if not form.is_valid():
@@ -76,6 +78,7 @@ def apply(request, code: str):
             )
         except ValidationError as exc:
             context["errors"] = _errors(exc)
+            form.refusal_show(context["errors"])
             return render(request, "online/apply.html", context, status=400)
         return render(
             request, "online/receipt.html", {"application": application, "code": receipt_code}

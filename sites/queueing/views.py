@@ -84,7 +84,8 @@ def booking(request):
             if timezone.is_naive(starts_at):
                 raise ValueError
         except ValueError:
-            context["errors"] = ["请选择预约时段。"]
+            context.update(errors=[], problems={"slot": "请选择预约时段。"})
+            context["phone"] = request.POST.get("phone", "")[:20]
             return render(request, "queueing/booking.html", context, status=400)
         try:
             appointment = services.appointment_book(
@@ -95,7 +96,11 @@ def booking(request):
                 item_code=data["item"],
             )
         except ValidationError as exc:
-            context["errors"] = _errors(exc)
+            # beside the slot or the phone field; anything else in the summary alone
+            found = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+            problems = {k: " ".join(v) for k, v in found.items() if k in ("slot", "phone")}
+            context["errors"] = [m for k, ms in found.items() if k not in problems for m in ms]
+            context.update(problems=problems, phone=request.POST.get("phone", "")[:20])
             return render(request, "queueing/booking.html", context, status=400)
         return render(
             request,

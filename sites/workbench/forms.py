@@ -187,3 +187,59 @@ class StatisticsQuery(forms.Form):
 
 StatisticsQuery.base_fields["from"] = BoundedDateField(label="起始日期", required=False)
 StatisticsQuery.base_fields["to"] = BoundedDateField(label="截止日期", required=False)
+
+
+# --- the case page's actions: rendered through deploy/_form.html; the services validate ------
+
+
+class RefuseForm(forms.Form):
+    reasons = lines("不予受理理由", required=True)
+
+
+class SupplementForm(forms.Form):
+    items = lines("需补正的材料（每行一项）", required=True)
+
+
+class ExtendForm(forms.Form):
+    days = number("延期工作日", 1, 365, required=True)
+    reason = text("延期理由", required=True)
+
+
+class ReturnForm(forms.Form):
+    reason = text("退办理由", required=True)
+    policy = text("政策依据")
+
+
+class WithdrawForm(forms.Form):
+    reason = text("撤回原因", required=True)
+
+
+class NoteForm(forms.Form):
+    note = text("说明")
+
+
+ACTION_FORMS = {
+    "refuse": RefuseForm,
+    "supplement": SupplementForm,
+    "extend": ExtendForm,
+    "return": ReturnForm,
+    "withdraw": WithdrawForm,
+    "forward": NoteForm,
+    "hand_back": NoteForm,
+}
+
+
+def action_form(name: str, data=None, errors: dict | None = None) -> forms.Form | None:
+    """The action's form (ids unique on the page: id_<action>_<field>), bound to a refused
+    post with the service's errors beside its fields."""
+    cls = ACTION_FORMS.get(name)
+    if cls is None:
+        return None
+    form = cls(data, auto_id=f"id_{name}_%s")
+    if data is not None:
+        form.is_valid()
+        for field, message in (errors or {}).items():
+            if field in form.fields and field in form.errors:
+                continue  # the form's own message already says it
+            form.add_error(field if field in form.fields else None, message)
+    return form

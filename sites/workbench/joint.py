@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from permissions import access
 from permissions.joint_access import PartAction, access_part, can_view_stalled
+from sites.cases.selectors import case_base, case_timeline
 from sites.joint.models import Opinion
 from sites.joint.reassign import part_reassign
 from sites.joint.selectors import (
@@ -25,6 +26,7 @@ from sites.registry.models import Department, Site, Tier
 from sites.registry.selectors import site_current
 from sites.workbench.forms import ListQuery, ReassignForm, problems
 from sites.workbench.perform import errors_of
+from sites.workbench.views import case_render
 
 PAGE_SIZE = 20
 
@@ -37,6 +39,10 @@ def _page(request, qs):
 @login_required
 def stalled(request):
     """停滞的联办环节: warning or overdue parts across the halls this supervisor watches."""
+    return _stalled_render(request)
+
+
+def _stalled_render(request, *, errors: dict | None = None, status: int = 200):
     if not can_view_stalled(user=request.user):
         raise access.AccessDenied(access.DENIED_MESSAGE)
     here = site_current()
@@ -71,9 +77,10 @@ def stalled(request):
             "rows": rows,
             "targets": targets,
             "departments": sorted(departments.items()),
-            "errors": request.session.pop("workbench_errors", {}),
-            "done": request.session.pop("workbench_done", ""),
+            "errors": errors or {},
+            "done": "" if errors else request.session.pop("workbench_done", ""),
         },
+        status=status,
     )
 
 
@@ -100,12 +107,18 @@ def reassign(request, number, department):
             site=data["site"].strip() or None,
         )
     except ValidationError as exc:
-        request.session["workbench_errors"] = errors_of(exc)
-    else:
-        request.session["workbench_done"] = (
-            f"{number} 的{moved.department.name}环节已改派至{moved.site.name}。"
-        )
-    if form.is_valid() and form.cleaned_data["back"] == "case":
+        # the page the 改派 was asked from, again (400), the reason on top
+        errors = errors_of(exc)
+        if form.is_valid() and form.cleaned_data["back"] == "case":
+            case = access.access_case(
+                user=request.user, number=number, queryset=case_timeline(case_base())
+            )
+            return case_render(request, case, errors=errors, status=400)
+        return _stalled_render(request, errors=errors, status=400)
+    request.session["workbench_done"] = (
+        f"{number} 的{moved.department.name}环节已改派至{moved.site.name}。"
+    )
+    if form.cleaned_data["back"] == "case":
         return redirect("workbench:case", number=number)
     return redirect("workbench:stalled")
 

@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
@@ -22,15 +21,15 @@ from permissions import access
 from permissions.joint_access import can_reassign_part
 from permissions.roles import Action as AccessAction
 from sites.cases import services
-from sites.cases.identity import id_number_problem, mask_id_number, mask_phone, phone_problem
+from sites.cases.identity import id_number_problem, phone_problem
 from sites.cases.models import CaseStatus, ClockState, EventType
-from sites.cases.notices import KINDS, notice_render
+from sites.cases.notices import KINDS, notice_render, notice_title
 from sites.cases.selectors import case_base, case_list_for_user, case_timeline
 from sites.joint.models import Opinion
 from sites.registry.models import Department, Site, Tier
 from sites.registry.selectors import site_current
 from sites.workbench.actions import actions_available, open_parts
-from sites.workbench.forms import InboxQuery, IntakeForm, ItemPick
+from sites.workbench.forms import InboxQuery, IntakeForm, ItemPick, action_form
 from sites.workbench.perform import action_perform
 from sites.workbench.perform import errors_of as _errors
 
@@ -48,6 +47,8 @@ OPEN = (CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.SUSPENDED)
 @login_required
 def inbox(request):
     """待办: open cases here by clock state, searchable by number or applicant."""
+    if not access.may_open_inbox(user=request.user, site=site_current()):
+        raise access.AccessDenied(access.DENIED_MESSAGE)
     query = InboxQuery(request.GET)
     valid = query.is_valid()
     data = query.cleaned_data if valid else {}
@@ -134,6 +135,8 @@ def _material_label(m: dict) -> str:
 def intake(request):
     """收件: pick the item by name, then its material checklist; errors beside each field."""
     here = site_current()
+    if not access.may_open_intake(user=request.user, site=here):
+        raise access.AccessDenied(access.DENIED_MESSAGE)
     pick = ItemPick(request.POST if request.method == "POST" else request.GET)
     picked = pick.cleaned_data if pick.is_valid() else {}
     code = (picked.get("item_code") or picked.get("item") or "").strip()
@@ -206,13 +209,23 @@ NOTICE_OF = {
 @login_required
 def case_page(request, number):
     """One case: the clock, the timeline and only the actions this person may take now."""
-    case = _case(request, number)
+    return case_render(request, _case(request, number))
+
+
+def case_render(request, case, *, failed: str = "", errors: dict | None = None, status=200):
+    """The case page; after a refused action (`failed`) its form is shown again with the posted
+    values and the errors beside its fields, the error summary on top (status 400)."""
     may = access.can_handle_case(user=request.user, case=case)
     here = site_current()
     actions = actions_available(case=case, here=here, user=request.user) if may else []
     parts = open_parts(case)
     events = list(case.events.all())
     printable = sorted({NOTICE_OF[e.type] for e in events if e.type in NOTICE_OF})
+    forms = {
+        a.name: action_form(a.name, request.POST if a.name == failed else None, errors)
+        for a in actions
+    }
+    failed_form = forms.get(failed)
     return render(
         request,
         "workbench/case.html",
@@ -220,7 +233,10 @@ def case_page(request, number):
             "case": case,
             "events": events,
             "actions": actions,
-            "notices": [(k, NOTICE_TITLES[k]) for k in printable],
+            "action_forms": [(a, forms[a.name]) for a in actions],
+            "failed": failed,
+            "failed_form": failed_form,
+            "notices": [(k, notice_title(case, k)) for k in printable],
             "parts": parts,
             # a supervisor reads the case and may move a part before it stalls (改派)
             "movable": [p for p in parts if can_reassign_part(user=request.user, part=p)]
@@ -228,8 +244,11 @@ def case_page(request, number):
             else [],
             "opinions": Opinion.choices,
             "targets": _reassign_targets() if parts else {},
-            "errors": request.session.pop("workbench_errors", {}),
+            # a refused action without its own form (or a refusal not about one of its
+            # fields) is listed in the summary on top
+            "errors": {} if failed_form is not None else (errors or {}),
         },
+        status=status,
     )
 
 
@@ -244,8 +263,8 @@ def case_act(request, number, name):
             raise ValidationError({"action": "当前状态下不能进行该操作。"})
         result = action_perform(name=name, case=case, by=request.user, data=request.POST)
     except ValidationError as exc:
-        request.session["workbench_errors"] = _errors(exc)
-        return redirect(reverse("workbench:case", args=[number]) + "?error=" + name)
+        case = _case(request, number)  # as stored: the service changed nothing
+        return case_render(request, case, failed=name, errors=_errors(exc), status=400)
     if name == "accept":
         # The query code exists only now (its hash is stored): POST, redirect, GET: the notice
         # page prints it once from this session; reloading it accepts nothing again.
@@ -278,46 +297,17 @@ def _reassign_targets() -> dict:
     }
 
 
-NOTICE_TITLES = {
-    "acceptance": "受理通知书",
-    "supplement": "一次性告知书",
-    "return": "退办件通知书",
-    "refusal": "不予受理通知书",
-    "decision": "许可决定书",
-}
-
-
 @login_required
 def notice(request, number, kind):
-    """A4 print of a notice; the decision notice (准予/不予许可决定书) is rendered here."""
+    """A4 print of a notice (sites.cases.notices titles it: 准予/不予许可决定书 only for a
+    licence, 办结通知书 otherwise)."""
     case = _case(request, number)
     try:
-        if kind in KINDS:
-            key = QUERY_CODE_KEY.format(number=case.number)
-            code = request.session.pop(key, None) if kind == "acceptance" else None
-            html = notice_render(case=case, kind=kind, query_code=code)
-        elif kind == "decision":
-            html = _decision(case)
-        else:
+        if kind not in KINDS:
             raise ValidationError({"kind": "未知通知书类型。"})
+        key = QUERY_CODE_KEY.format(number=case.number)
+        code = request.session.pop(key, None) if kind == "acceptance" else None
+        html = notice_render(case=case, kind=kind, query_code=code)
     except ValidationError as exc:
         return render(request, "workbench/error.html", {"errors": _errors(exc)}, status=404)
     return HttpResponse(html)
-
-
-def _decision(case) -> str:
-    event = case.events.filter(type=EventType.DECIDED).order_by("-seq").first()
-    if event is None:
-        raise ValidationError({"kind": "该办件尚未办结，没有许可决定书。"})
-    approved = case.outcome == "approved"
-    return render_to_string(
-        "workbench/decision.html",
-        {
-            "case": case,
-            "event": event,
-            "title": "准予许可决定书" if approved else "不予许可决定书",
-            "approved": approved,
-            "id_number": mask_id_number(case.applicant_id_number),
-            "phone": mask_phone(case.applicant_phone),
-        },
-    )

@@ -61,6 +61,11 @@ def test_clerk_intake_supplement_decision_and_notices(page, login, clerk, screen
     number = Case.objects.get().number
     page.goto(f"{base}/gongzuotai/banjian/{number}/")
 
+    page.fill("textarea[name=items]", "   ")  # passes `required`, refused by the service
+    page.click("button[value=supplement]")
+    assert page.inner_text("#id_supplement_items-error")  # the error beside the field
+    assert page.is_visible(".error-summary a[href='#id_supplement_items']")
+    screenshot(page, "case-action-error")
     page.fill("textarea[name=items]", "收入证明")
     page.click("button[value=supplement]")
     assert "补正中" in page.inner_text("#status")
@@ -72,9 +77,9 @@ def test_clerk_intake_supplement_decision_and_notices(page, login, clerk, screen
     page.click("button[value=decide]")
     assert "已办结" in page.inner_text("#status")
     text = chinese_only(page)
-    assert "一次性告知书" in text and "许可决定书" in text
+    assert "补办件通知书" in text and "许可决定书" not in text  # each notice by its title
     screenshot(page, "case-concluded")
-    page.click("a:has-text('许可决定书')")
+    page.click("a:has-text('办结通知书')")
     assert "办结通知书" in page.inner_text("h1")  # 临时救助 is no licence (seed 001)
     screenshot(page, "decision-notice")
     page.goto(f"{base}/gongzuotai/")

@@ -45,6 +45,18 @@ def receipt(response):
     return number, code
 
 
+def test_a_refused_application_shows_each_error_beside_its_field(township):
+    web = Client()
+    data = {"applicant_name": "李四", "applicant_id_number": "110105194912310021"}
+    refused = web.post(reverse("online:apply", args=["mzj-002"]), {**data, "applicant_phone": "12"})
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert 'class="error-summary"' in html and 'href="#id_applicant_phone"' in html
+    assert 'id="id_applicant_phone-error"' in html and 'id="id_applicant_id_number-error"' in html
+    assert html.index('for="id_applicant_phone"') < html.index('id="id_applicant_phone-error"')
+    assert 'value="李四"' in html and "110105194912310021" not in html  # the ID is not echoed
+
+
 def test_uploads_are_checked_by_type_content_and_size(township, settings):
     web = Client()
     fake = file_online(

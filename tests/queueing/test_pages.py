@@ -62,6 +62,25 @@ def test_booking_receipt_masks_the_phone_then_cancel(hall):
     assert 'id="cancelled"' in done.content.decode()
 
 
+def test_a_refused_booking_shows_each_error_beside_its_field(hall):
+    web = Client()
+    page = web.get(reverse("queueing:booking"), {"department": "mzj"}).content.decode()
+    slot = re.search(r'name="slot" value="([^"]+)"', page).group(1)
+    no_slot = web.post(reverse("queueing:booking"), {"department": "mzj", "phone": PHONE})
+    assert no_slot.status_code == 400
+    html = no_slot.content.decode()
+    assert 'href="#id_slot"' in html and 'id="id_slot-error"' in html
+    assert f'value="{PHONE}"' in html  # what was typed is kept
+    bad_phone = web.post(
+        reverse("queueing:booking"), {"department": "mzj", "slot": slot, "phone": "12"}
+    )
+    assert bad_phone.status_code == 400
+    html = bad_phone.content.decode()
+    assert 'href="#id_phone"' in html and 'id="id_phone-error"' in html
+    assert html.index('<label for="id_phone">') < html.index('id="id_phone-error"')  # label above
+    assert not Appointment.objects.exists()
+
+
 def test_window_calls_next_recall_finish_and_statistics(hall, settings):
     settings.HALL_QUEUE_RATING_URL = "/pingjia/paidui/{token}/"
     citizen = Client()

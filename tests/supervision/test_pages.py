@@ -70,6 +70,23 @@ def test_dashboard_shows_the_figures_the_chart_and_the_red_cases(supervisor, cli
     assert "督办" in page
 
 
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [({"period": "2026-13"}, "period"), ({"period": "1999"}, "period"), ({"kind": "week"}, "kind")],
+)
+def test_a_bad_period_shows_the_dashboard_again_with_the_error_beside_it(
+    supervisor, client, query, field
+):
+    page = client.get("/jiancha/", {"site": "county", **query})
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert 'class="error-summary"' in html and f'href="#id_{field}"' in html
+    assert f'id="id_{field}-error"' in html  # beside the field
+    assert "办结率" in html  # the dashboard itself (this month's figures), not a bare 400 page
+    if field == "period":
+        assert f'value="{query["period"]}"' in html  # what was typed is kept
+
+
 def test_monthly_report_is_a_printable_page_per_hall(supervisor, client):
     page = client.get("/jiancha/yuebao/t-maan/2026-11/").content.decode()
     assert "马鞍镇便民服务中心 2026年11月 政务服务月报" in page

@@ -80,9 +80,14 @@ def test_a_refused_reassignment_says_why_in_chinese(people):
     stall(case)
     url = reverse("workbench:reassign", args=[case.number, "hbj"])
     boss = web(people["supervisor"])
-    boss.post(url, {"site": "t-maan", "reason": "停滞"})
-    page = boss.get(BOARD).content.decode()
-    assert "改派目标与当前承办相同" in page
+    refused = boss.post(url, {"site": "t-maan", "reason": "停滞"})
+    assert refused.status_code == 400  # the board again, the reason on top
+    assert 'class="error-summary"' in refused.content.decode()
+    assert "改派目标与当前承办相同" in refused.content.decode()
+    from_case = boss.post(url, {"site": "t-maan", "reason": "停滞", "back": "case"})
+    assert from_case.status_code == 400  # the case page it was asked from
+    assert case.number in from_case.content.decode()
+    assert "改派目标与当前承办相同" in from_case.content.decode()
 
 
 def test_reassignment_refused_to_anonymous_wrong_tier_and_wrong_site(people):

@@ -94,16 +94,45 @@ def test_clerk_intake_to_decision_with_notices(township):
     assert case.status == CaseStatus.CONCLUDED and case.outcome == "approved"
     decision = web.get(reverse("workbench:notice", args=[case.number, "decision"]))
     assert "办结通知书" in decision.content.decode()  # 临时救助 is no licence (seed 001)
+    # the case page's links carry each notice's own title, not 「许可决定书」 for every item
+    links = re.findall(
+        r'<a href="[^"]*/tongzhishu/\w+/">([^<]+)</a>', web.get(made.url).content.decode()
+    )
+    assert links and "办结通知书" in links and "承诺件通知书" in links
+    assert not any("许可" in label for label in links)
 
 
 def test_action_not_allowed_now_is_refused_in_chinese(township):
     web, user = clerk_client(township)
     case = case_make(by=user)
     done = web.post(reverse("workbench:act", args=[case.number, "decide"]), {"outcome": "approved"})
-    page = web.get(done.url).content.decode()
-    assert "当前状态下不能进行该操作" in page
+    assert done.status_code == 400  # the case page again, not a redirect
+    assert "当前状态下不能进行该操作" in done.content.decode()
     case.refresh_from_db()
     assert case.status == CaseStatus.SUBMITTED
+
+
+def test_a_refused_action_shows_its_form_again_with_the_error_beside_the_field(township):
+    """GOV.UK: the page again (400), the summary on top linking to the field, the error beside
+    it and what was typed kept; nothing changed."""
+    web, user = clerk_client(township)
+    case = case_make(by=user)
+    act = lambda name, **data: web.post(reverse("workbench:act", args=[case.number, name]), data)  # noqa: E731
+    refused = act("refuse", reasons="   ")
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert 'class="error-summary"' in html and 'href="#id_refuse_reasons"' in html
+    assert 'id="id_refuse_reasons-error"' in html
+    assert html.index('class="error-summary"') < html.index('id="id_refuse_reasons-error"')
+    act("accept")
+    late = act("extend", days="0", reason="等待外单位意见")
+    assert late.status_code == 400
+    html = late.content.decode()
+    assert 'id="id_extend_days-error"' in html and 'href="#id_extend_days"' in html
+    assert 'value="等待外单位意见"' in html  # what was typed is kept
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ACCEPTED
+    assert not case.events.filter(type=EventType.EXTENDED).exists()
 
 
 def test_inbox_filters_and_searches(township):

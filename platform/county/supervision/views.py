@@ -39,20 +39,32 @@ def _county_only() -> None:
 
 
 def _scope(request):
-    """The site asked for (default: the widest the user supervises), its subtree, the period."""
+    """The site asked for (default: the widest the user supervises), its subtree, the period;
+    a bad period is a 400 (the exports)."""
+    site, codes, period, problems = _scope_read(request)
+    if problems:
+        raise BadRequest("；".join(problems.values()))
+    return site, codes, period
+
+
+def _scope_read(request):
+    """As _scope, with the problems as {field: message} and this month in place of a bad
+    period, so a page can show itself again with the error beside the field."""
     query = ScopeQuery(request.GET)
-    if not query.is_valid():
-        raise BadRequest("；".join(m for ms in query.errors.values() for m in ms))
+    problems = {} if query.is_valid() else {k: "；".join(v) for k, v in query.errors.items()}
     site = access_supervision(user=request.user, code=query.value("site") or "county")
+    today = timezone.localdate()
     try:
         period = sel.period_parse(
-            kind=query.value("kind"), value=query.value("period"), today=timezone.localdate()
+            kind=query.value("kind"), value=query.value("period"), today=today
         )
-        if not EARLIEST_YEAR <= period.start.year <= timezone.localdate().year + 1:
+        if not EARLIEST_YEAR <= period.start.year <= today.year + 1:
             raise ValueError(f"统计期应在 {EARLIEST_YEAR} 年至明年之间。")
     except ValueError as exc:
-        raise BadRequest(str(exc)) from None
-    return site, sel.subtree_codes(code=site.code), period
+        kind = query.value("kind")
+        problems["kind" if kind and kind not in sel.PERIOD_KINDS else "period"] = str(exc)
+        period = sel.period_parse(kind="month", value="", today=today)
+    return site, sel.subtree_codes(code=site.code), period, problems
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -64,7 +76,7 @@ def _errors(exc: ValidationError) -> list[str]:
 @login_required
 def dashboard(request):
     _county_only()
-    site, codes, period = _scope(request)
+    site, codes, period, problems = _scope_read(request)
     by = ScopeQuery(request.GET).value("by")
     by = by if by in dict(BY_CHOICES) else "site"
     total, rows = sel.figures_with_total(period=period, sites=codes, by=by)
@@ -89,8 +101,11 @@ def dashboard(request):
         "may_issue": can_issue_order(user=request.user),
         "site_names": dict(Site.objects.values_list("code", "name")),
         "dept_names": sel.names_for("department"),
+        "problems": problems,  # shown beside the fields; the figures are this month's
+        "typed": request.GET.get("period", "")[:40] if problems else "",
     }
-    return render(request, "supervision/dashboard.html", context)
+    status = 400 if problems else 200
+    return render(request, "supervision/dashboard.html", context, status=status)
 
 
 def _period_value(period) -> str:
