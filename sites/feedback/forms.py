@@ -86,3 +86,12 @@ def cleaned(form: forms.Form) -> dict:
     return {
         name: None if isinstance(f, forms.IntegerField) else "" for name, f in form.fields.items()
     }
+
+
+class ComplaintActionForm(forms.Form):
+    """Which of the complaint page's forms was sent (交办, 部门答复, 查实)."""
+
+    action = forms.CharField(max_length=20, required=False)
+
+    def action_name(self) -> str:
+        return self.cleaned_data.get("action", "") if self.is_valid() else ""

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from permissions.feedback import may_appeal, may_handle_feedback, require
 from sites.feedback import services
 from sites.feedback.forms import (
+    ComplaintActionForm,
     ComplaintAssignForm,
     ComplaintFindingForm,
     DepartmentAnswerForm,
@@ -131,7 +132,7 @@ def complaint_handle(request, pk: int):
     forms = {name: form_class() for name, form_class in _COMPLAINT_FORMS.items()}
     status = 200
     if request.method == "POST":
-        action = request.POST.get("action", "")
+        action = ComplaintActionForm(request.POST).action_name()
         form_class = _COMPLAINT_FORMS.get(action, ComplaintAssignForm)
         form = forms[action if action in forms else "assign"] = form_class(request.POST)
         if action not in forms:

@@ -85,7 +85,7 @@ def booking(request):
                 raise ValueError
         except ValueError:
             context.update(errors=[], problems={"slot": "请选择预约时段。"})
-            context["phone"] = request.POST.get("phone", "")[:20]
+            context["phone"] = form.data.get("phone", "")[:20]  # as typed, bounded
             return render(request, "queueing/booking.html", context, status=400)
         try:
             appointment = services.appointment_book(
@@ -100,7 +100,7 @@ def booking(request):
             found = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
             problems = {k: " ".join(v) for k, v in found.items() if k in ("slot", "phone")}
             context["errors"] = [m for k, ms in found.items() if k not in problems for m in ms]
-            context.update(problems=problems, phone=request.POST.get("phone", "")[:20])
+            context.update(problems=problems, phone=form.data.get("phone", "")[:20])
             return render(request, "queueing/booking.html", context, status=400)
         return render(
             request,

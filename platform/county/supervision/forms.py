@@ -20,6 +20,10 @@ class ScopeQuery(forms.Form):
     def value(self, name: str) -> str:
         return (self.cleaned_data.get(name) or "") if self.is_valid() else ""
 
+    def typed(self, name: str) -> str:
+        """What was typed into a field, bounded, to show it again beside its error."""
+        return str(self.data.get(name, ""))[: self.fields[name].max_length or 40]
+
 
 class OrderForm(forms.Form):
     case = text("办件编号", 64)

@@ -102,7 +102,7 @@ def dashboard(request):
         "site_names": dict(Site.objects.values_list("code", "name")),
         "dept_names": sel.names_for("department"),
         "problems": problems,  # shown beside the fields; the figures are this month's
-        "typed": request.GET.get("period", "")[:40] if problems else "",
+        "typed": ScopeQuery(request.GET).typed("period") if problems else "",
     }
     status = 400 if problems else 200
     return render(request, "supervision/dashboard.html", context, status=status)
