@@ -144,6 +144,7 @@ def test_health_and_static_files_need_no_login(server):
         "site": "county",
         "database": "ok",
         "outbox_backlog": backlog,
+        "quarantined": 0,
         "status": "ok",
     }
     status, css = _get(f"{base}/static/admin/css/base.css")
