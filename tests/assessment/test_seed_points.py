@@ -97,3 +97,21 @@ def test_article_25_takes_the_award_away_with_the_reason(windows, record, db):
     assert "22个工作日内两次投诉属实" in rows["twice"].ineligible[0]
     assert "年超期办件3件" in rows["late"].ineligible[0]
     assert rows["clean"].ineligible == [] and rows["clean"].grade in ("优秀", "先进")
+
+
+def test_the_window_ledger_page_shows_the_rankings_score(tree, windows, record, client, settings):
+    """Seed 000 第十七条(二) on the ledger page too: a clerk losing 3 + 2 = 5 points costs the
+    window 2, so the page says 98 like the ranking (before: 95, the person's entries summed
+    at face value), and says why."""
+    from permissions.roles import Role
+    from tests.permissions.factories import staff
+
+    settings.HALL_TIER = "county"
+    person = staff_ref(site_code="county", username="p1", name="甲", window=windows[0])
+    record(1, "complaint_attitude", staff=person)
+    record(1, "late_or_absent", staff=person)
+    assert scores()["1"] == 98
+    client.force_login(staff(tree["county"], Role.COUNTY_SUPERVISOR))
+    page = client.get(f"/kaohe/chuangkou/{windows[0].pk}/?year=2026&month=11").content.decode()
+    assert "得分：<strong>98</strong>" in page
+    assert "工作人员扣分折算窗口 -2 分" in page

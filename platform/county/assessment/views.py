@@ -15,7 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from county.assessment import selectors as s
 from county.assessment.forms import EntryForm, PeriodQuery, PublishForm
-from county.assessment.models import AssessedStaff, AssessedWindow, Award, AwardKind, Inspection
+from county.assessment.models import (
+    AssessedStaff,
+    AssessedWindow,
+    Award,
+    AwardKind,
+    Inspection,
+    PointEntry,
+)
 from county.assessment.rules import POINTS
 from county.assessment.services import (
     COUNTY_ENTRIES,
@@ -144,7 +151,13 @@ def window_page(request, pk: int):
         given_at__date__gte=start,
         given_at__date__lt=end,
     )
-    counted = [e for e in entries if e.rule not in s.STAFF_ONLY_RULES]
+    # the ranking's own score: window entries plus the charge for its staff's losses
+    # (seed 000 第十七条(二): every 5 points a staff member loses cost the window 2)
+    standing = next(r for r in s.window_standings(start=start, end=end) if r.subject.pk == pk)
+    charge = s.staff_loss_charges(
+        PointEntry.objects.filter(occurred_on__gte=start, occurred_on__lt=end, window=window),
+        s.rule_value(POINTS.key),
+    ).get(window.pk, 0)
     return render(
         request,
         "assessment/window.html",
@@ -154,7 +167,8 @@ def window_page(request, pk: int):
             "year": year,
             "month": month,
             "base": base,
-            "score": base + sum(e.points for e in counted),
+            "score": standing.score,
+            "staff_charge": charge,
             "ratings": appealable,
             "error": request.session.pop("feedback_error", None),
         },
