@@ -24,6 +24,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from permissions.ratelimit import RateLimited, rate_limit_hit
+
 
 def _policy() -> dict:
     default = {"failures": 5, "lock_minutes": 15, "max_minutes": 24 * 60}
@@ -53,6 +55,20 @@ def client_address(request) -> str | None:
         if len(forwarded) >= hops:
             return forwarded[-hops]
     return request.META.get("REMOTE_ADDR")
+
+
+def address_limited(request, *, kind: str, limit: tuple[int, int]) -> bool:
+    """True when this client address has used up `limit` = (requests, seconds) of `kind`
+    (取号, 预约, 网上申报: per address, so one hall's other citizens keep their turn)."""
+    try:
+        rate_limit_hit(
+            key=f"{kind}:{client_address(request) or 'unknown'}",
+            limit=limit[0],
+            window_seconds=limit[1],
+        )
+    except RateLimited:
+        return True
+    return False
 
 
 def _attempt(request) -> AccessAttempt | None:

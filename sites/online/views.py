@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from county.catalogue.selectors import item_version_get
-from permissions.auth import client_address
+from permissions.auth import address_limited, client_address
 from permissions.citizen import NO_ANSWER, TOO_MANY, citizen_rate_limit
-from permissions.ratelimit import RateLimited, rate_limit_hit
+from permissions.ratelimit import RateLimited
 from sites.cases.querycode import query_code_hash, query_code_matches
 from sites.online import services
 from sites.online.forms import ApplyForm, StatusForm
@@ -57,13 +57,7 @@ def apply(request, code: str):
             for f in request.FILES.getlist(f"file-{i}")
         ]
         form = context["form"]
-        try:
-            rate_limit_hit(
-                key=f"online:{client_address(request) or 'unknown'}",
-                limit=APPLY_LIMIT[0],
-                window_seconds=APPLY_LIMIT[1],
-            )
-        except RateLimited:
+        if address_limited(request, kind="online", limit=APPLY_LIMIT):
             context["errors"] = {"general": TOO_MANY}
             form.refusal_show(context["errors"])
             return render(request, "online/apply.html", context, status=429)

@@ -12,8 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from permissions.auth import client_address
-from permissions.ratelimit import RateLimited, rate_limit_hit
+from permissions.auth import address_limited
 from sites.cases.identity import mask_phone
 from sites.queueing import selectors, services
 from sites.queueing.days import hall_day
@@ -43,15 +42,7 @@ def _departments(site):
 
 
 def _limited(request, kind: str = "booking", limit: tuple[int, int] = BOOKING_LIMIT) -> bool:
-    try:
-        rate_limit_hit(
-            key=f"{kind}:{client_address(request) or 'unknown'}",
-            limit=limit[0],
-            window_seconds=limit[1],
-        )
-    except RateLimited:
-        return True
-    return False
+    return address_limited(request, kind=kind, limit=limit)
 
 
 @require_http_methods(["GET", "POST"])
