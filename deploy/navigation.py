@@ -14,13 +14,13 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 
+from county.rules.access import may_read_rules
+from county.supervision.access import can_issue_order, hall_feed_codes, supervised_codes
 from permissions import access
-from permissions.feedback import may_handle_feedback, may_view_rankings
-from permissions.joint_access import can_view_stalled
-from permissions.queue import can_call_tickets, can_prereview, can_view_queue_statistics
 from permissions.roles import SitePerm
-from permissions.rules_access import may_read_rules
-from permissions.supervision_access import can_issue_order, hall_feed_codes, supervised_codes
+from sites.feedback.access import may_handle_feedback, may_view_rankings
+from sites.joint.access import can_view_stalled
+from sites.queueing.access import can_call_tickets, can_prereview, can_view_queue_statistics
 from sites.registry.models import Site, Tier
 from sites.registry.tree import site_spec
 

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from permissions.feedback import may_appeal, may_handle_feedback, require
 from sites.feedback import services
+from sites.feedback.access import may_appeal, may_handle_feedback, require
 from sites.feedback.forms import (
     ComplaintActionForm,
     ComplaintAssignForm,

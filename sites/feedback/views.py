@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods
 from permissions.access import NOT_FOUND_MESSAGE, AccessNotFound
 from permissions.auth import client_address
 from permissions.citizen import NO_ANSWER, TOO_MANY, citizen_rate_limit
-from permissions.feedback import may_rate_at_window, require
 from permissions.ratelimit import RateLimited
 from sites.feedback import services
+from sites.feedback.access import may_rate_at_window, require
 from sites.feedback.forms import CitizenFeedbackForm, RatingForm, cleaned
 from sites.feedback.models import Channel, Level, Rating
 from sites.feedback.selectors import citizen_case_facts, citizen_feedback

@@ -9,13 +9,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from permissions import access
-from permissions.joint_access import PartAction, access_part, can_view_stalled
 from permissions.rest import IsStaff
 from permissions.roles import Action
 from sites.cases.api import case_detail_data, domain_errors
 from sites.cases.selectors import case_base
 from sites.cases.serializers import CaseDetailSerializer
 from sites.joint import serializers as s
+from sites.joint.access import PartAction, access_part, can_view_stalled
 from sites.joint.reassign import part_reassign
 from sites.joint.selectors import (
     part_base,

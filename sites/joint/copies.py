@@ -21,7 +21,7 @@ class Refused(Exception):
 
 
 def _grants(part: Part) -> None:
-    from permissions.joint_access import part_grants_sync
+    from sites.joint.access import part_grants_sync
 
     part_grants_sync(part=part)
 

@@ -12,6 +12,6 @@ from permissions.models import RoleGroup
 def role_group_created(sender, instance: RoleGroup, created: bool, **kwargs) -> None:
     if not created:
         return
-    from permissions.joint_access import part_grants_backfill
+    from sites.joint.access import part_grants_backfill
 
     part_grants_backfill(group=instance.group, site=instance.site, role=instance.role)

@@ -15,7 +15,7 @@ def part_base() -> QuerySet[Part]:
 
 
 def part_list_for_user(*, user, state: str | None = None, here_only: bool = False) -> QuerySet:
-    from permissions.joint_access import part_queryset_for_user
+    from sites.joint.access import part_queryset_for_user
     from sites.registry.selectors import site_current
 
     qs = part_queryset_for_user(user=user, queryset=part_base())

@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from permissions.joint_access import part_grants_sync
 from sites.cases import lifecycle
 from sites.cases.models import Case, EventType
 from sites.cases.services import case_decide
 from sites.joint import outbound
+from sites.joint.access import part_grants_sync
 from sites.joint.clock import joint_rule, part_clock_set
 from sites.joint.models import DONE_STATES, Opinion, Part, PartState, WindowDeduction
 from sites.joint.snapshot import part_event_data

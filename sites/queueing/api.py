@@ -10,7 +10,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from permissions.queue import can_view_queue_statistics
+from sites.queueing.access import can_view_queue_statistics
 from sites.queueing.selectors import period_from, queue_statistics
 from sites.registry.selectors import site_current
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from permissions.joint_access import can_give_opinion, can_reassign_part
 from sites.cases.lifecycle import Action
 from sites.cases.lifecycle import actions_available as lifecycle_actions
 from sites.cases.models import Case
 from sites.cases.rules import signer_check
+from sites.joint.access import can_give_opinion, can_reassign_part
 from sites.joint.models import PartState
 
 __all__ = ["Action", "actions_available", "open_parts"]

@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from permissions.queue import can_call_tickets, can_view_queue_statistics
 from sites.queueing import selectors, services
+from sites.queueing.access import can_call_tickets, can_view_queue_statistics
 from sites.queueing.models import Ticket, TicketStatus
 from sites.registry.models import Department, Staff, Window
 from sites.registry.selectors import site_current

@@ -1,6 +1,6 @@
 """联办件 pages: the county supervisor's stalled-parts board with 改派, and the chief
 representative's 集中会签 list. Thin views over sites.joint services and selectors;
-permissions.access and permissions.joint_access decide who may do what."""
+permissions.access and sites.joint.access decide who may do what."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from permissions import access
-from permissions.joint_access import PartAction, access_part, can_view_stalled
 from sites.cases.selectors import case_base, case_timeline
+from sites.joint.access import PartAction, access_part, can_view_stalled
 from sites.joint.models import Opinion
 from sites.joint.reassign import part_reassign
 from sites.joint.selectors import (

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from permissions import access
-from permissions.queue import can_prereview
 from sites.cases.identity import mask_id_number, mask_phone
 from sites.online import services
 from sites.online.models import Application, ApplicationFile, ApplicationStatus
+from sites.queueing.access import can_prereview
 from sites.registry.selectors import site_current
 from sites.workbench.forms import PrereviewAction, PrereviewQuery
 

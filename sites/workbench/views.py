@@ -18,13 +18,13 @@ from django.views.decorators.http import require_POST
 from county.catalogue.models import Item, ItemVersion
 from county.catalogue.selectors import item_version_get
 from permissions import access
-from permissions.joint_access import can_reassign_part
 from permissions.roles import Action as AccessAction
 from sites.cases import services
 from sites.cases.identity import id_number_problem, phone_problem
 from sites.cases.models import CaseStatus, ClockState, EventType
 from sites.cases.notices import KINDS, notice_render, notice_title
 from sites.cases.selectors import case_base, case_list_for_user, case_timeline
+from sites.joint.access import can_reassign_part
 from sites.joint.models import Opinion
 from sites.registry.models import Department, Site, Tier
 from sites.registry.selectors import site_current

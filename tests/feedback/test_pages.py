@@ -128,7 +128,7 @@ def test_office_pages_are_refused_at_a_township(halls, client, settings):
     user = staff(halls["t-maan"], Role.CLERK)
     settings.HALL_SITE, settings.HALL_TIER = "t-maan", "township"
     login(client, user)
-    from permissions.feedback import may_handle_feedback, may_view_rankings
+    from sites.feedback.access import may_handle_feedback, may_view_rankings
 
     assert not may_handle_feedback(user=user) and not may_view_rankings(user=user)
 

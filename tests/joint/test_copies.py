@@ -5,8 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from permissions.joint_access import can_give_opinion
 from permissions.roles import Role
+from sites.joint.access import can_give_opinion
 from sites.joint.appliers import part_assigned, part_withdrawn
 from sites.joint.models import Part, PartState
 from sites.joint.services import part_opinion_give

@@ -32,7 +32,7 @@ from county.assessment.services import (
     inspection_record,
     points_source_label,
 )
-from permissions.feedback import (
+from sites.feedback.access import (
     may_handle_feedback,
     may_view_rankings,
     may_view_window,

@@ -157,7 +157,7 @@ class JointQuery(graphene.ObjectType):
     )
 
     def resolve_stalled_parts(self, info, first=50):
-        from permissions.joint_access import can_view_stalled
+        from sites.joint.access import can_view_stalled
         from sites.joint.selectors import stalled_parts, stalled_site_codes_for_user
 
         user = info.context.user

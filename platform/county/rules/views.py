@@ -10,11 +10,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from county.catalogue.services import NOT_ALLOWED, catalogue_may_write
+from county.rules.access import may_read_rules
 from county.rules.models import COUNTY_SCOPE, RuleChange
 from county.rules.registry import rule_spec, rule_specs
 from county.rules.selectors import rule_value, rule_values
 from county.rules.services import rule_set
-from permissions.rules_access import may_read_rules
 
 
 def _may_edit(request) -> None:

@@ -1,5 +1,5 @@
 """REST for e-supervision: the same figures, lights and orders as the pages; thin views
-that ask permissions.supervision_access, read through selectors and write through orders."""
+that ask county.supervision.access, read through selectors and write through orders."""
 
 from __future__ import annotations
 
@@ -14,12 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from county.supervision import selectors as sel
-from county.supervision.alerts import ALERT_COLUMNS
-from county.supervision.models import Alert, AlertLevel, OrderState, SupervisionOrder
-from county.supervision.orders import order_answer, order_issue
-from permissions.access import DENIED_MESSAGE
-from permissions.rest import IsStaff
-from permissions.supervision_access import (
+from county.supervision.access import (
     access_supervision,
     can_answer_order,
     can_issue_order,
@@ -27,6 +22,11 @@ from permissions.supervision_access import (
     hall_feed_codes,
     supervised_codes,
 )
+from county.supervision.alerts import ALERT_COLUMNS
+from county.supervision.models import Alert, AlertLevel, OrderState, SupervisionOrder
+from county.supervision.orders import order_answer, order_issue
+from permissions.access import DENIED_MESSAGE
+from permissions.rest import IsStaff
 from sites.registry.selectors import site_current
 
 

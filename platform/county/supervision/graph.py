@@ -1,5 +1,5 @@
 """GraphQL (county): the supervision figures, the trend and the lights, read from the
-rolled-up rows; who may see them is decided by permissions.supervision_access."""
+rolled-up rows; who may see them is decided by county.supervision.access."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.utils import timezone
 from graphql import GraphQLError
 
 from county.supervision import selectors as sel
+from county.supervision.access import access_supervision, supervised_codes
 from county.supervision.models import AlertLevel
-from permissions.supervision_access import access_supervision, supervised_codes
 
 LOGIN_REQUIRED = "需要工作人员登录。"
 DENIED = "无权查看该站点的电子监察统计。"

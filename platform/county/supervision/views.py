@@ -1,6 +1,6 @@
 """电子监察 pages: the county's dashboard, Excel exports, the monthly report per hall, the
 lights feed and 督办单 (issued at the county, answered at the hall holding the case).
-Thin views: permissions.supervision_access decides, selectors read, services write."""
+Thin views: county.supervision.access decides, selectors read, services write."""
 
 from __future__ import annotations
 
@@ -14,12 +14,7 @@ from django.views.decorators.http import require_POST
 
 from county.readmodel.models import CaseRecord
 from county.supervision import selectors as sel
-from county.supervision.exports import COLUMNS, figures_workbook
-from county.supervision.forms import EARLIEST_YEAR, AnswerForm, OrderForm, ScopeQuery
-from county.supervision.models import AlertLevel, OrderState, SupervisionOrder
-from county.supervision.orders import order_answer, order_issue
-from permissions.access import DENIED_MESSAGE
-from permissions.supervision_access import (
+from county.supervision.access import (
     access_supervision,
     can_answer_order,
     can_issue_order,
@@ -27,6 +22,11 @@ from permissions.supervision_access import (
     hall_feed_codes,
     supervised_codes,
 )
+from county.supervision.exports import COLUMNS, figures_workbook
+from county.supervision.forms import EARLIEST_YEAR, AnswerForm, OrderForm, ScopeQuery
+from county.supervision.models import AlertLevel, OrderState, SupervisionOrder
+from county.supervision.orders import order_answer, order_issue
+from permissions.access import DENIED_MESSAGE
 from sites.registry.models import Site
 from sites.registry.selectors import site_current
 

@@ -44,7 +44,7 @@ def masked_phone(value: str) -> str:
 @register.simple_tag(takes_context=True)
 def may_call(context) -> bool:
     """叫号 and 预审 in the workbench menu: only for those the pages let in (the same check)."""
-    from permissions.queue import can_call_tickets
+    from sites.queueing.access import can_call_tickets
     from sites.registry.selectors import site_current
 
     request = context.get("request")

@@ -25,8 +25,8 @@ def get(mapping: dict, key):
 def may_watch(context) -> bool:
     """The supervision menu's 监察统计 and 预警: only for those the pages let in (the lights
     feed's own check: a supervisor at the county, staff who view the cases at a hall)."""
+    from county.supervision.access import feed_codes
     from permissions.access import AccessDenied
-    from permissions.supervision_access import feed_codes
     from sites.registry.selectors import site_current
 
     request = context.get("request")
