@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("permissions.urls")),
     path("", include("sync.urls")),
     path("", include("sites.cases.urls")),
+    path("", include("sites.citizen.api_urls")),
     path("", include("sites.joint.urls")),
     path("", include("county.readmodel.urls")),
     path("queue/statistics/", queueing.QueueStatisticsView.as_view(), name="queue-statistics"),

@@ -1,32 +1,28 @@
-"""The one place that decides who may see and do what. REST, GraphQL, pages and message
-handlers all ask this module; none of them decides on its own.
+"""Who may see and do what: roles, site grants and the set-based case filter. REST, GraphQL,
+pages and message handlers ask this module or the access module of the app that owns the
+rows (sites/cases/access.py, sites/joint/access.py, county/catalogue/access.py, ...), which
+build on it; none decides on its own. This module imports no domain app: it sits below them
+(docs/decisions/0025-layers.md).
 
 API (all keyword-only; `user` is a Django user, possibly anonymous)
 -------------------------------------------------------------------
-Cases
-    case_queryset_for_user(*, user, queryset=None) -> QuerySet[Case]
+Cases (the rule; sites.cases.access applies it to Case rows: case_queryset_for_user,
+access_case, can_handle_case)
+    case_visibility_q(*, user) -> Q | None
         The cases the user may view, as one set-based filter (no per-row checks, no case
         ids in Python): cases owned by a site at or below a site where the user holds
         `view_site_cases` (clerk, chief representative, department reviewer, supervisor,
         auditor), plus, for a village agent, the cases the agent filed wherever they are now.
-        Anonymous or inactive users get an empty queryset. Keeps `queryset`'s own filters.
-    access_case(*, user, number, action=Action.VIEW, queryset=None) -> Case
-        The case, or raises AccessNotFound (404) when it does not exist *or* the user may
-        not view it, AccessDenied (403) when the user may view it but not do `action`.
+        None (nothing) for anonymous or inactive users.
     case_records_for_user(*, user, queryset, site_field="owner_site") -> QuerySet
         The same view rule for rows naming their site by code (the county read model).
-    can_handle_case(*, user, case) -> bool
-        Owner-site rule (`act_at_site` at case.owner_site) AND a guardian `handle_case`
-        grant on the case (to the user or one of the user's role groups).
 Sites
     user_site_grants(*, user) -> Grants      what the user holds at which sites (cached)
     has_site_perm(*, user, site, perm) -> bool            held at exactly this site
     has_site_perm_over(*, user, site, perm) -> bool       held here or at a site above
     site_queryset_for_user(*, user, perm) -> QuerySet[Site]   sites where the user holds perm
     access_site(*, user, code, perm, subtree=False) -> Site   AccessNotFound / AccessDenied
-Delegated items
-    can_accept_item_here(*, user, item, site) -> bool
-    can_decide_item_here(*, user, item, site) -> bool
+Delegated items: county.catalogue.access (can_accept_item_here, can_decide_item_here)
 Other
     is_read_only(*, user) -> bool            holds only read-only roles (auditor)
     Action, SitePerm, CasePerm, DelegationPerm, Role   re-exported constants
@@ -43,19 +39,15 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from permissions.models import (
-    CaseGroupObjectPermission,
-    CaseUserObjectPermission,
-    DelegationGroupObjectPermission,
-    DelegationUserObjectPermission,
     SiteGroupObjectPermission,
     SiteUserObjectPermission,
 )
 from permissions.roles import ROLES, Action, CasePerm, DelegationPerm, Role, SitePerm
-from sites.registry.models import Site, Tier
+from sites.registry.models import Site
 
 __all__ = [
     "AccessDenied",
@@ -66,13 +58,9 @@ __all__ = [
     "Grants",
     "Role",
     "SitePerm",
-    "access_case",
     "access_site",
-    "can_accept_item_here",
-    "can_decide_item_here",
-    "can_handle_case",
-    "case_queryset_for_user",
     "case_records_for_user",
+    "case_visibility_q",
     "has_site_perm",
     "has_site_perm_over",
     "is_read_only",
@@ -268,12 +256,6 @@ def is_read_only(*, user) -> bool:
 # --- cases ----------------------------------------------------------------------------------
 
 
-def _case_model():
-    from sites.cases.models import Case
-
-    return Case
-
-
 def case_visibility_q(*, user) -> Q | None:
     """The filter behind case_queryset_for_user; None means "nothing". Exposed so the
     county read model can apply the same rule to its own rows via `owner_site`."""
@@ -298,86 +280,6 @@ def case_records_for_user(*, user, queryset: QuerySet, site_field: str = "owner_
     if not user_active(user) or not codes:
         return queryset.none()
     return queryset.filter(**{f"{site_field}__in": sorted(codes)})
-
-
-def case_queryset_for_user(*, user, queryset: QuerySet | None = None) -> QuerySet:
-    qs = queryset if queryset is not None else _case_model().objects.all()
-    cond = case_visibility_q(user=user)
-    return qs.none() if cond is None else qs.filter(cond)
-
-
-def can_handle_case(*, user, case) -> bool:
-    if not user_active(user):
-        return False
-    if not has_site_perm(user=user, site=case.owner_site_id, perm=SitePerm.ACT):
-        return False
-    perm = Q(permission__codename=CasePerm.HANDLE, content_object_id=case.pk)
-    direct = CaseUserObjectPermission.objects.filter(perm, user_id=user.pk)
-    via_group = CaseGroupObjectPermission.objects.filter(perm, group__user=user.pk)
-    return (
-        _case_model().objects.filter(Q(Exists(direct)) | Q(Exists(via_group)), pk=case.pk).exists()
-    )
-
-
-def access_case(
-    *, user, number: str, action: Action | str = Action.VIEW, queryset: QuerySet | None = None
-):
-    action = Action(action)
-    case = case_queryset_for_user(user=user, queryset=queryset).filter(number=number).first()
-    if case is None:
-        raise AccessNotFound(NOT_FOUND_MESSAGE)
-    if action is Action.HANDLE and not can_handle_case(user=user, case=case):
-        raise AccessDenied(DENIED_MESSAGE)
-    return case
-
-
-# --- delegated items ------------------------------------------------------------------------
-
-
-def _item_allowed_here(
-    *, user, item, site: Site, site_perms: tuple[SitePerm, ...], perm: DelegationPerm
-):
-    if not any(has_site_perm(user=user, site=site, perm=p) for p in site_perms):
-        return False
-    if site.tier == Tier.COUNTY:
-        return True  # the county hall offers every item of its own catalogue
-    from county.catalogue.models import Delegation
-
-    grant = Q(permission__codename=perm, content_object_id=OuterRef("pk"))
-    direct = DelegationUserObjectPermission.objects.filter(grant, user_id=user.pk)
-    via_group = DelegationGroupObjectPermission.objects.filter(grant, group__user=user.pk)
-    return (
-        Delegation.objects.filter(item=item, site=site, withdrawn_at__isnull=True)
-        .filter(Q(Exists(direct)) | Q(Exists(via_group)))
-        .exists()
-    )
-
-
-def can_accept_item_here(*, user, item, site: Site) -> bool:
-    """May the user take in (收件) a new case of `item` at `site`? A clerk or chief
-    representative (act_at_site) or a village agent (file_as_agent) there, and, below the
-    county, an active delegation of the item to the site with an accept grant (withdrawn:
-    no new cases; those already accepted run to the end)."""
-    return _item_allowed_here(
-        user=user,
-        item=item,
-        site=site,
-        site_perms=(SitePerm.ACT, SitePerm.FILE_AS_AGENT),
-        perm=DelegationPerm.ACCEPT,
-    )
-
-
-def can_decide_item_here(*, user, item, site: Site, at=None) -> bool:
-    """May the user decide `item` at `site` (for a case accepted at `at`, default now)? A
-    clerk or chief representative there, and the catalogue's one rule says the hall decides
-    it (county.catalogue.selectors.delegation_decides: the cases app asks the same)."""
-    from county.catalogue.models import ItemVersion
-    from county.catalogue.selectors import delegation_decides
-
-    if not has_site_perm(user=user, site=site, perm=SitePerm.ACT):
-        return False
-    version = ItemVersion.objects.only("handling_type").get(item=item, number=item.current_version)
-    return delegation_decides(item=item, handling_type=version.handling_type, site=site, at=at)
 
 
 def roles_of(*, user) -> list[tuple[str, Role]]:

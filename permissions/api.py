@@ -1,20 +1,20 @@
-"""Permissions API: staff tokens, who am I, the role catalogue, a site's staff, what the caller
-may do with a case, and the citizens' case-status query. Thin: each view asks access.py."""
+"""Permissions API: staff tokens, who am I, the role catalogue, a site's staff. Thin: each
+view asks access.py. What the caller may do with a case is sites.cases.access_api; the
+citizens' case-status query is sites.citizen.api."""
 
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from permissions import access, citizen
-from permissions.auth import client_address, login_lockout_response
-from permissions.ratelimit import RateLimited
-from permissions.rest import IsStaff, case_for_request, site_permission
+from permissions import access
+from permissions.auth import login_lockout_response
+from permissions.rest import IsStaff, site_permission
 from permissions.roles import ROLES, SitePerm
 from sites.registry.models import Staff
 
@@ -146,88 +146,3 @@ class SiteStaffList(generics.ListAPIView):
             .select_related("user", "site")
             .order_by("name", "id")
         )
-
-
-class CaseAccessSerializer(serializers.Serializer):
-    number = serializers.CharField()
-    owner_site = serializers.CharField()
-    can_view = serializers.BooleanField()
-    can_handle = serializers.BooleanField()
-
-
-class CaseAccessView(APIView):
-    """我对该办件的权限: 404 if the caller may not view it (as if it did not exist)."""
-
-    permission_classes = [IsStaff]
-
-    @extend_schema(responses={200: CaseAccessSerializer})
-    def get(self, request, number: str):
-        case = case_for_request(request, number=number)
-        return Response(
-            CaseAccessSerializer(
-                {
-                    "number": case.number,
-                    "owner_site": case.owner_site.code,
-                    "can_view": True,
-                    "can_handle": access.can_handle_case(user=request.user, case=case),
-                }
-            ).data
-        )
-
-
-class CaseStatusRequestSerializer(serializers.Serializer):
-    number = serializers.CharField(max_length=64, help_text="办件编号")
-    query_code = serializers.CharField(max_length=32, help_text="查询码(通知书上)")
-
-
-class CaseStatusSerializer(serializers.Serializer):
-    number = serializers.CharField()
-    item = serializers.CharField()
-    status = serializers.CharField()
-    status_label = serializers.CharField()
-    outcome_label = serializers.CharField()
-    site = serializers.CharField()
-    submitted_on = serializers.DateField()
-    accepted_on = serializers.DateField(allow_null=True)
-    concluded_on = serializers.DateField(allow_null=True)
-    deadline = serializers.DateField(allow_null=True)
-    clock_state_label = serializers.CharField()
-
-
-_DETAIL = inline_serializer("CitizenDetail", {"detail": serializers.CharField()})
-
-
-class CaseStatusQuery(APIView):
-    """办件进度查询 (citizens): number + query code. POST so the code stays out of URLs and
-    logs. Every failure gives the same 404 body; too many queries from one address: 429."""
-
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-
-    @extend_schema(
-        request=CaseStatusRequestSerializer,
-        responses={200: CaseStatusSerializer, 404: _DETAIL, 429: _DETAIL},
-    )
-    def post(self, request):
-        try:
-            citizen.citizen_rate_limit(address=client_address(request))
-        except RateLimited as exc:
-            return Response(
-                {"detail": citizen.TOO_MANY},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-                headers={"Retry-After": str(exc.retry_after)},
-            )
-        # Bounded before the database (length, no NUL); a misfit is answered as "no such case"
-        data = CaseStatusRequestSerializer(
-            data=request.data if hasattr(request.data, "get") else {}
-        )
-        case = (
-            citizen.citizen_case_lookup(
-                number=data.validated_data["number"], query_code=data.validated_data["query_code"]
-            )
-            if data.is_valid()
-            else None
-        )
-        if case is None:
-            return Response({"detail": citizen.NO_ANSWER}, status=status.HTTP_404_NOT_FOUND)
-        return Response(CaseStatusSerializer(citizen.citizen_case_answer(case)).data)

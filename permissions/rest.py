@@ -1,13 +1,13 @@
-"""DRF glue over permissions.access: permission classes and a filter backend. They decide
-nothing themselves; every answer comes from access.py."""
+"""DRF glue over permissions.access: permission classes. They decide nothing themselves;
+every answer comes from access.py. The case glue (filter backend, object check) is in
+sites.cases.access."""
 
 from __future__ import annotations
 
-from rest_framework.filters import BaseFilterBackend
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import BasePermission
 
 from permissions import access
-from permissions.roles import Action, SitePerm
+from permissions.roles import SitePerm
 
 
 class IsStaff(BasePermission):
@@ -19,23 +19,6 @@ class IsStaff(BasePermission):
     def has_permission(self, request, view) -> bool:
         user = request.user
         return bool(user and user.is_authenticated and access.user_site_grants(user=user).rows)
-
-
-class CaseVisibilityFilter(BaseFilterBackend):
-    """Narrows a view's Case queryset to what the user may view (one set-based filter)."""
-
-    def filter_queryset(self, request, queryset, view):
-        return access.case_queryset_for_user(user=request.user, queryset=queryset)
-
-
-class CaseAccess(IsStaff):
-    """Object check for Case views: reads need view, writes need handle. Views that look
-    cases up themselves should call access.access_case instead (same rule, one query)."""
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        action = Action.VIEW if request.method in SAFE_METHODS else Action.HANDLE
-        access.access_case(user=request.user, number=obj.number, action=action)
-        return True
 
 
 def site_permission(perm: SitePerm, *, subtree: bool = False) -> type[BasePermission]:
@@ -53,8 +36,3 @@ def site_permission(perm: SitePerm, *, subtree: bool = False) -> type[BasePermis
 
     SitePermission.__name__ = f"Site_{perm.value}"
     return SitePermission
-
-
-def case_for_request(request, *, number: str, action: Action = Action.VIEW):
-    """access.access_case for the request's user (404/403 per the decision record)."""
-    return access.access_case(user=request.user, number=number, action=action)

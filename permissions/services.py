@@ -30,10 +30,10 @@ from permissions.roles import (
     ROLES,
     SITE_PERM_LABELS,
     CasePerm,
-    DelegationPerm,
     Role,
     group_name,
 )
+from permissions.signals import role_group_synced
 from sites.registry.models import Site, Staff, Tier
 
 # --- permission rows ------------------------------------------------------------------------
@@ -43,21 +43,25 @@ def permissions_ensure(*, using: str = "default") -> None:
     """Create the custom Permission rows on Site, Delegation and Case (idempotent).
 
     Their models belong to other apps, so the codenames cannot live in those models' Meta;
-    this runs after every migrate (apps.py) and is cheap to call again.
+    this runs after every migrate (apps.py) and is cheap to call again. The models are the
+    targets of the direct-FK permission tables (models.py names them by label), so this
+    module imports none of them.
     """
-    from county.catalogue.models import Delegation
-    from sites.cases.models import Case
-
     for model, labels in (
         (Site, SITE_PERM_LABELS),
-        (Delegation, DELEGATION_PERM_LABELS),
-        (Case, CASE_PERM_LABELS),
+        (_target(DelegationGroupObjectPermission), DELEGATION_PERM_LABELS),
+        (_target(CaseGroupObjectPermission), CASE_PERM_LABELS),
     ):
         ctype = ContentType.objects.db_manager(using).get_for_model(model)
         for codename, name in labels.items():
             Permission.objects.using(using).get_or_create(
                 content_type=ctype, codename=str(codename), defaults={"name": name}
             )
+
+
+def _target(perm_model):
+    """The model a direct-FK permission table grants on (a string FK in models.py)."""
+    return perm_model._meta.get_field("content_object").related_model
 
 
 def perm_get(model, codename: str) -> Permission:
@@ -106,13 +110,9 @@ def role_group_sync(*, group: Group, site: Site, role: Role) -> None:
         for pk in want - present
     )
     group.permissions.set(_admin_perms(spec.admin_perms))
-    if spec.takes_in_items:
-        from county.catalogue.models import Delegation
-
-        for delegation in Delegation.objects.filter(site=site, withdrawn_at__isnull=True):
-            _delegation_grant(delegation=delegation, group=group, role=role)
-    if spec.handles_cases:
-        case_grants_backfill(group=group, site=site)
+    # the grants on the site's active delegations and owned cases: their apps' receivers
+    # (county.catalogue.grants, sites.cases.grants)
+    role_group_synced.send(sender=RoleGroup, group=group, site=site, role=role)
 
 
 def role_groups_sync_all() -> int:
@@ -207,42 +207,13 @@ def staff_create(
     return user
 
 
-# --- delegated items ------------------------------------------------------------------------
+# --- the groups that handle cases ---------------------------------------------------------
 
 
-def _handling_groups(site_id: int) -> list[Group]:
+def handling_groups(site_id: int) -> list[Group]:
+    """The groups at a site whose roles handle cases."""
     handling = [r.value for r, s in ROLES.items() if s.handles_cases]
     return list(Group.objects.filter(role_group__site_id=site_id, role_group__role__in=handling))
-
-
-def _delegation_grant(*, delegation, group: Group, role: Role) -> None:
-    """Taking in: every role that takes in items. Deciding: only handlers, and only under
-    a 受理并办结 delegation (代收代办 items are accepted here and forwarded up)."""
-    from county.catalogue.models import Delegation, DelegationMode
-
-    spec = ROLES[role]
-    codes = [DelegationPerm.ACCEPT] if spec.takes_in_items else []
-    if spec.handles_cases and delegation.mode == DelegationMode.DECIDE:
-        codes.append(DelegationPerm.DECIDE)
-    DelegationGroupObjectPermission.objects.bulk_create(
-        [
-            DelegationGroupObjectPermission(
-                group=group, content_object=delegation, permission=perm_get(Delegation, str(c))
-            )
-            for c in codes
-        ],
-        ignore_conflicts=True,
-    )
-
-
-def delegation_grants_sync(*, delegation) -> None:
-    """An active delegation: the site's handling groups may accept (and decide, if the
-    mode is 受理并办结). Withdrawn: every grant goes, so no new case is accepted under it;
-    cases already accepted keep their own grants and run to the end."""
-    DelegationGroupObjectPermission.objects.filter(content_object=delegation).delete()
-    if delegation.withdrawn_at is None:
-        for rg in RoleGroup.objects.filter(site_id=delegation.site_id).select_related("group"):
-            _delegation_grant(delegation=delegation, group=rg.group, role=Role(rg.role))
 
 
 # --- cases ----------------------------------------------------------------------------------
@@ -255,7 +226,7 @@ def case_grants_for_owner(*, case) -> None:
     CaseGroupObjectPermission.objects.bulk_create(
         [
             CaseGroupObjectPermission(group=g, content_object=case, permission=perm)
-            for g in _handling_groups(case.owner_site_id)
+            for g in handling_groups(case.owner_site_id)
         ],
         ignore_conflicts=True,
     )
@@ -279,33 +250,3 @@ def case_grants_owner_moved(*, case) -> None:
     perm = perm_get(type(case), CasePerm.HANDLE)
     CaseUserObjectPermission.objects.filter(content_object=case, permission=perm).delete()
     case_grants_for_owner(case=case)
-
-
-def case_grants_backfill(*, group: Group, site: Site) -> None:
-    """A new handling group at a site gets the grants on the cases the site owns now.
-    One INSERT ... SELECT: the case ids never travel through Python."""
-    from django.db import connection
-
-    from sites.cases.models import Case
-
-    perm = perm_get(Case, CasePerm.HANDLE)
-    table = CaseGroupObjectPermission._meta.db_table
-    case_table = Case._meta.db_table
-    with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {table} (permission_id, group_id, content_object_id) "
-            f"SELECT %s, %s, c.id FROM {case_table} c WHERE c.owner_site_id = %s "
-            f"AND NOT EXISTS (SELECT 1 FROM {table} x WHERE x.content_object_id = c.id "
-            "AND x.group_id = %s AND x.permission_id = %s)",
-            [perm.pk, group.pk, site.pk, group.pk, perm.pk],
-        )
-
-
-def delegations_sync_all() -> int:
-    from county.catalogue.models import Delegation
-
-    count = 0
-    for delegation in Delegation.objects.all():
-        delegation_grants_sync(delegation=delegation)
-        count += 1
-    return count

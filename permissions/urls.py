@@ -14,10 +14,4 @@ urlpatterns = [
         api.SiteStaffList.as_view(),
         name="permissions-site-staff",
     ),
-    path(
-        "permissions/cases/<str:number>/",
-        api.CaseAccessView.as_view(),
-        name="permissions-case-access",
-    ),
-    path("public/case-status/", api.CaseStatusQuery.as_view(), name="public-case-status"),
 ]

@@ -14,9 +14,11 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from county.catalogue import access as item_access
 from permissions import access
 from permissions.rest import IsStaff
 from permissions.roles import Action
+from sites.cases import access as case_access
 from sites.cases import serializers as s
 from sites.cases import services, transfer
 from sites.cases.notices import notice_render
@@ -37,7 +39,7 @@ def domain_errors():
 
 
 def _case(request, number: str, action=Action.VIEW):
-    return access.access_case(
+    return case_access.access_case(
         user=request.user, number=number, action=action, queryset=case_timeline(case_base())
     )
 
@@ -77,7 +79,7 @@ class CaseList(generics.ListAPIView):
         from county.catalogue.models import Item
 
         item = Item.objects.filter(code=data.validated_data["item_code"]).first()
-        if item is not None and not access.can_accept_item_here(
+        if item is not None and not item_access.can_accept_item_here(
             user=request.user, item=item, site=here
         ):
             raise access.AccessDenied(access.DENIED_MESSAGE)

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 
-from permissions import access
+from sites.cases import access as case_access
 from sites.cases.models import Case, CaseEvent
 
 
@@ -56,7 +56,7 @@ def case_list_for_user(
     submitted_to: date | None = None,
 ) -> QuerySet[Case]:
     """The cases the user may see, filtered; a fixed number of queries whatever the page."""
-    qs = access.case_queryset_for_user(user=user, queryset=case_base().only(*LIST_COLUMNS))
+    qs = case_access.case_queryset_for_user(user=user, queryset=case_base().only(*LIST_COLUMNS))
     if status:
         qs = qs.filter(status=status)
     if item:

@@ -26,6 +26,26 @@ class CountyUnreachable(Exception):
     pass
 
 
+# At the county itself the answer comes in process, from the county's GraphQL schema. A hall
+# app may not import a county-only app (docs/decisions/0025-layers.md), so the county's graph
+# app hands its answerer in at start-up (county.graph.apps); a node without it has none.
+_answer_here = None
+
+
+def county_answers_here(answerer) -> None:
+    """Register answerer(request, number, code) -> (answer, message): the county's own."""
+    global _answer_here
+    _answer_here = answerer
+
+
+def county_case_status_here(request, *, number: str, query_code: str):
+    """(answer, None) or (None, the county's message), asked in process at the county;
+    CountyUnreachable when this node carries no county answerer."""
+    if _answer_here is None:
+        raise CountyUnreachable("no county answerer in this process")
+    return _answer_here(request, number, query_code)
+
+
 def county_post(path: str, body: bytes, headers: dict | None = None) -> dict:
     """POST JSON to the county, the reply parsed; CountyUnreachable when it cannot answer."""
     request = urllib.request.Request(

@@ -13,15 +13,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from permissions.auth import client_address
-from permissions.citizen import (
-    NO_ANSWER,
-    TOO_MANY,
-    citizen_case_answer,
-    citizen_case_lookup,
-    citizen_rate_limit,
-)
+from permissions.citizen import NO_ANSWER, TOO_MANY, citizen_rate_limit
 from permissions.ratelimit import RateLimited
-from sites.citizen.county_client import QUERY, CountyUnreachable, county_case_status
+from sites.cases.access import citizen_case_answer, citizen_case_lookup
+from sites.citizen.county_client import (
+    CountyUnreachable,
+    county_case_status,
+    county_case_status_here,
+)
 from sites.citizen.forms import CaseQueryForm
 
 LOCAL_NOTE = "县级中心暂时无法连接，以下为本站记录，可能不是最新进度。"
@@ -30,13 +29,7 @@ LOCAL_NEWER_NOTE = "县级中心尚未收到本站最新消息，以下为本站
 
 def _ask_county(request, number: str, code: str):
     if settings.HALL_TIER == "county":
-        from county.graph.schema import schema
-
-        result = schema.execute(
-            QUERY, variable_values={"number": number, "code": code}, context_value=request
-        )
-        answer = (result.data or {}).get("caseStatus")
-        return (answer, None) if answer else (None, result.errors[0].message)
+        return county_case_status_here(request, number=number, query_code=code)
     return county_case_status(number=number, query_code=code, citizen=client_address(request))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from permissions.citizen import citizen_case_lookup
+from sites.cases.access import citizen_case_lookup
 from sites.feedback.models import Complaint, Rating
 
 

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from permissions import access
 from permissions.rest import IsStaff
 from permissions.roles import Action
+from sites.cases import access as case_access
 from sites.cases.api import case_detail_data, domain_errors
 from sites.cases.selectors import case_base
 from sites.cases.serializers import CaseDetailSerializer
@@ -105,7 +106,7 @@ class StalledPartList(generics.ListAPIView):
 
 
 def _case(request, number: str):
-    return access.access_case(
+    return case_access.access_case(
         user=request.user, number=number, action=Action.HANDLE, queryset=case_base()
     )
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from permissions import access
+from sites.cases import access as case_access
 from sites.cases.selectors import case_base, case_timeline
 from sites.joint.access import PartAction, access_part, can_view_stalled
 from sites.joint.models import Opinion
@@ -110,7 +111,7 @@ def reassign(request, number, department):
         # the page the 改派 was asked from, again (400), the reason on top
         errors = errors_of(exc)
         if form.is_valid() and form.cleaned_data["back"] == "case":
-            case = access.access_case(
+            case = case_access.access_case(
                 user=request.user, number=number, queryset=case_timeline(case_base())
             )
             return case_render(request, case, errors=errors, status=400)
@@ -129,7 +130,7 @@ def countersign_list(request):
     here = site_current()
     if not access.has_site_perm(user=request.user, site=here, perm=access.SitePerm.DECIDE):
         raise access.AccessDenied(access.DENIED_MESSAGE)
-    qs = access.case_queryset_for_user(
+    qs = case_access.case_queryset_for_user(
         user=request.user, queryset=cases_ready_to_countersign(site=here)
     )
     page = _page(request, qs)

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from permissions import access
+from county.catalogue import access as item_access
 from sites.cases.identity import mask_id_number, mask_phone
 from sites.online import services
 from sites.online.models import Application, ApplicationFile, ApplicationStatus
@@ -96,7 +96,7 @@ def prereview_act(request, number: str, action: str):
             raise ValidationError(" ".join(m for ms in form.errors.values() for m in ms))
         data = form.cleaned_data
         if action == "take_in":
-            if not access.can_accept_item_here(
+            if not item_access.can_accept_item_here(
                 user=request.user, item=application.item_version.item, site=here
             ):
                 raise PermissionDenied("无权在本大厅受理该事项。")

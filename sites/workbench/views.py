@@ -15,10 +15,12 @@ from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
 from django.views.decorators.http import require_POST
 
+from county.catalogue import access as item_access
 from county.catalogue.models import Item, ItemVersion
 from county.catalogue.selectors import item_version_get
 from permissions import access
 from permissions.roles import Action as AccessAction
+from sites.cases import access as case_access
 from sites.cases import services
 from sites.cases.identity import id_number_problem, phone_problem
 from sites.cases.models import CaseStatus, ClockState, EventType
@@ -94,7 +96,7 @@ def _case_link():
 
 def _intake_allowed(user, item, here) -> bool:
     if item is not None:
-        return access.can_accept_item_here(user=user, item=item, site=here)
+        return item_access.can_accept_item_here(user=user, item=item, site=here)
     return access.has_site_perm(user=user, site=here, perm=access.SitePerm.ACT)
 
 
@@ -192,7 +194,7 @@ def intake(request):
 
 
 def _case(request, number, action=AccessAction.VIEW):
-    return access.access_case(
+    return case_access.access_case(
         user=request.user, number=number, action=action, queryset=case_timeline(case_base())
     )
 
@@ -215,7 +217,7 @@ def case_page(request, number):
 def case_render(request, case, *, failed: str = "", errors: dict | None = None, status=200):
     """The case page; after a refused action (`failed`) its form is shown again with the posted
     values and the errors beside its fields, the error summary on top (status 400)."""
-    may = access.can_handle_case(user=request.user, case=case)
+    may = case_access.can_handle_case(user=request.user, case=case)
     here = site_current()
     actions = actions_available(case=case, here=here, user=request.user) if may else []
     parts = open_parts(case)

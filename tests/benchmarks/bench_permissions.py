@@ -292,8 +292,8 @@ def _measure(opts: dict, sites) -> None:
     from django.test import Client
     from rest_framework.authtoken.models import Token
 
-    from permissions import access
     from permissions.roles import Action, Role
+    from sites.cases import access as case_access
     from sites.cases.models import Case
     from sites.cases.selectors import LIST_COLUMNS, case_base, case_list_for_user
     from sites.cases.serializers import CaseSerializer
@@ -344,13 +344,13 @@ def _measure(opts: dict, sites) -> None:
 
     township_user = User.objects.get(pk=users["township clerk"].pk)
     filtered_qs = case_list_for_user(user=township_user)[:50]
-    bare_filtered_qs = access.case_queryset_for_user(user=township_user)[:50]
+    bare_filtered_qs = case_access.case_queryset_for_user(user=township_user)[:50]
     clerk = users["village clerk"]
     mine = numbers_of(village)
 
     def check():
         fresh = User.objects.get(pk=clerk.pk)
-        access.access_case(user=fresh, number=random.choice(mine), action=Action.HANDLE)
+        case_access.access_case(user=fresh, number=random.choice(mine), action=Action.HANDLE)
 
     token = Token.objects.get_or_create(user=users["township clerk"])[0].key
     client = Client(HTTP_AUTHORIZATION=f"Token {token}")

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from permissions import access
 from permissions.roles import Action
+from sites.cases import access as case_access
 from tests.permissions.factories import PROFILES, TARGETS, case_at, case_move, staff
 
 OWN_AND_BELOW = frozenset({"own", "child"})
@@ -63,17 +64,17 @@ def test_access_case_matrix(catalogue, profile, relation, target, action):
 
     # when the actor asks for the case
     if allowed:
-        got = access.access_case(user=user, number=case.number, action=action)
+        got = case_access.access_case(user=user, number=case.number, action=action)
         assert got.pk == case.pk
     elif not allowed_view:
         # then what it may not view is indistinguishable from nothing
         with pytest.raises(access.AccessNotFound):
-            access.access_case(user=user, number=case.number, action=action)
+            case_access.access_case(user=user, number=case.number, action=action)
     else:
         with pytest.raises(access.AccessDenied):
-            access.access_case(user=user, number=case.number, action=action)
+            case_access.access_case(user=user, number=case.number, action=action)
     # and the list agrees with the single check
-    listed = access.case_queryset_for_user(user=user).filter(pk=case.pk).exists()
+    listed = case_access.case_queryset_for_user(user=user).filter(pk=case.pk).exists()
     assert listed == allowed_view
 
 
@@ -81,8 +82,8 @@ def test_access_case_matrix(catalogue, profile, relation, target, action):
 def test_anonymous_gets_nothing(catalogue, action):
     case = case_at(catalogue["county"])
     with pytest.raises(access.AccessNotFound):
-        access.access_case(user=AnonymousUser(), number=case.number, action=action)
-    assert not access.case_queryset_for_user(user=AnonymousUser()).exists()
+        case_access.access_case(user=AnonymousUser(), number=case.number, action=action)
+    assert not case_access.case_queryset_for_user(user=AnonymousUser()).exists()
 
 
 def test_inactive_account_gets_nothing(catalogue):
@@ -91,13 +92,13 @@ def test_inactive_account_gets_nothing(catalogue):
     user.is_active = False
     user.save()
     with pytest.raises(access.AccessNotFound):
-        access.access_case(user=user, number=case.number)
+        case_access.access_case(user=user, number=case.number)
 
 
 def test_unknown_number_is_404(catalogue):
     user = staff(catalogue["county"], "county_supervisor")
     with pytest.raises(access.AccessNotFound):
-        access.access_case(user=user, number="no-such-case")
+        case_access.access_case(user=user, number="no-such-case")
 
 
 def test_handling_rights_move_with_the_case(catalogue):
@@ -105,18 +106,18 @@ def test_handling_rights_move_with_the_case(catalogue):
     village_clerk = staff(catalogue["v-shiqiao"], "clerk")
     township_clerk = staff(catalogue["t-maan"], "clerk")
     case = case_at(catalogue["v-shiqiao"])
-    assert access.can_handle_case(user=village_clerk, case=case)
-    assert not access.can_handle_case(user=township_clerk, case=case)  # views, not handles
+    assert case_access.can_handle_case(user=village_clerk, case=case)
+    assert not case_access.can_handle_case(user=township_clerk, case=case)  # views, not handles
 
     # when the village forwards it up (上报)
     case_move(case, catalogue["t-maan"])
 
     # then the township handles it and the village may no longer
-    assert access.can_handle_case(user=township_clerk, case=case)
-    assert not access.can_handle_case(user=village_clerk, case=case)
+    assert case_access.can_handle_case(user=township_clerk, case=case)
+    assert not case_access.can_handle_case(user=village_clerk, case=case)
     # nor view it: it is no longer below the village
     with pytest.raises(access.AccessNotFound):
-        access.access_case(user=village_clerk, number=case.number)
+        case_access.access_case(user=village_clerk, number=case.number)
 
 
 def test_the_owner_rule_holds_even_with_a_stray_grant(catalogue):
@@ -126,7 +127,7 @@ def test_the_owner_rule_holds_even_with_a_stray_grant(catalogue):
     clerk = staff(catalogue["t-huangtan"], "clerk")
     case = case_at(catalogue["t-maan"])
     case_grants_for_clerk(case=case, old_clerk=None, new_clerk=clerk)
-    assert not access.can_handle_case(user=clerk, case=case)
+    assert not case_access.can_handle_case(user=clerk, case=case)
 
 
 def test_assignment_moves_the_personal_grant(catalogue):
@@ -151,7 +152,7 @@ def test_assignment_moves_the_personal_grant(catalogue):
 def test_a_role_group_created_later_gets_the_existing_cases(catalogue):
     case = case_at(catalogue["t-huangtan"])  # no handling group at t-huangtan yet
     clerk = staff(catalogue["t-huangtan"], "clerk")
-    assert access.can_handle_case(user=clerk, case=case)
+    assert case_access.can_handle_case(user=clerk, case=case)
 
 
 def test_roles_at_two_sites_add_up(catalogue):
@@ -162,7 +163,7 @@ def test_roles_at_two_sites_add_up(catalogue):
     mine = case_at(catalogue["v-xiaohe"], filed_by=user)
     theirs = case_at(catalogue["v-xiaohe"])
     own = case_at(catalogue["v-shiqiao"])
-    visible = set(access.case_queryset_for_user(user=user).values_list("pk", flat=True))
+    visible = set(case_access.case_queryset_for_user(user=user).values_list("pk", flat=True))
     assert visible == {mine.pk, own.pk}
     assert theirs.pk not in visible
 
@@ -180,7 +181,7 @@ def test_filtered_list_query_count_is_constant(catalogue, django_assert_num_quer
     user = type(user).objects.get(pk=user.pk)  # a fresh request's user: grants not cached
     # when the list is read: one query for the user's site grants, one for the page
     with django_assert_num_queries(2):
-        rows = list(access.case_queryset_for_user(user=user)[:50])
+        rows = list(case_access.case_queryset_for_user(user=user)[:50])
     assert len(rows) == n
 
 
@@ -190,7 +191,7 @@ def test_single_case_check_query_count(catalogue, django_assert_num_queries):
     user = type(user).objects.get(pk=user.pk)
     # grants + case + handle grant
     with django_assert_num_queries(3):
-        access.access_case(user=user, number=case.number, action=Action.HANDLE)
+        case_access.access_case(user=user, number=case.number, action=Action.HANDLE)
 
 
 @pytest.mark.parametrize(

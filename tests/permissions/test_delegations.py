@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from permissions import access
+from county.catalogue import access as item_access
 from tests.permissions.factories import staff
 
 
@@ -29,16 +29,22 @@ def _item(code):
 )
 def test_take_in_and_decide(catalogue, role, site, item, take_in, decide):
     user = staff(catalogue[site], role)
-    assert access.can_accept_item_here(user=user, item=_item(item), site=catalogue[site]) is take_in
-    assert access.can_decide_item_here(user=user, item=_item(item), site=catalogue[site]) is decide
+    assert (
+        item_access.can_accept_item_here(user=user, item=_item(item), site=catalogue[site])
+        is take_in
+    )
+    assert (
+        item_access.can_decide_item_here(user=user, item=_item(item), site=catalogue[site])
+        is decide
+    )
 
 
 def test_not_at_another_site(catalogue):
     user = staff(catalogue["t-maan"], "clerk")
-    assert not access.can_accept_item_here(
+    assert not item_access.can_accept_item_here(
         user=user, item=_item("mzj-002"), site=catalogue["t-huangtan"]
     )
-    assert not access.can_accept_item_here(
+    assert not item_access.can_accept_item_here(
         user=user, item=_item("mzj-002"), site=catalogue["v-shiqiao"]
     )
 
@@ -52,12 +58,14 @@ def test_withdrawal_removes_take_in_and_a_new_grant_restores_it(catalogue):
         item__code="mzj-002", site__code="t-maan", withdrawn_at__isnull=True
     )
     delegation_withdraw(delegation=delegation)
-    assert not access.can_accept_item_here(
+    assert not item_access.can_accept_item_here(
         user=user, item=_item("mzj-002"), site=catalogue["t-maan"]
     )
     delegation_grant(item=_item("mzj-002"), site=catalogue["t-maan"], mode="forward")
-    assert access.can_accept_item_here(user=user, item=_item("mzj-002"), site=catalogue["t-maan"])
-    assert not access.can_decide_item_here(
+    assert item_access.can_accept_item_here(
+        user=user, item=_item("mzj-002"), site=catalogue["t-maan"]
+    )
+    assert not item_access.can_decide_item_here(
         user=user, item=_item("mzj-002"), site=catalogue["t-maan"]
     )
 

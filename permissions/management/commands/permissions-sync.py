@@ -1,10 +1,11 @@
 """hall permissions-sync: re-derive every role group's grants (after a change of roles.py,
-or after loading fixtures) and the grants of every delegation."""
+or after loading fixtures) and the object grants the apps own (every delegation's)."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from permissions.services import delegations_sync_all, permissions_ensure, role_groups_sync_all
+from permissions.services import permissions_ensure, role_groups_sync_all
+from permissions.signals import object_grants_resync
 
 
 class Command(BaseCommand):
@@ -14,5 +15,5 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         permissions_ensure()
         groups = role_groups_sync_all()
-        delegations = delegations_sync_all()
-        self.stdout.write(f"已同步 {groups} 个角色组, {delegations} 项下放事项。")
+        done = [f"{count} 项{label}" for _, (label, count) in object_grants_resync.send(None)]
+        self.stdout.write(f"已同步 {groups} 个角色组, {', '.join(done)}。")
