@@ -20,9 +20,9 @@ app.autodiscover_tasks()
 
 @app.on_after_configure.connect
 def _beat_schedule(sender, **kwargs) -> None:
+    from county.assessment.tasks import BEAT_SCHEDULE as FEEDBACK_SCHEDULE
     from county.supervision.tasks import BEAT_SCHEDULE as SUPERVISION_SCHEDULE
     from sites.cases.tasks import BEAT_SCHEDULE
-    from sites.feedback.tasks import BEAT_SCHEDULE as FEEDBACK_SCHEDULE
     from sites.joint.tasks import BEAT_SCHEDULE as JOINT_SCHEDULE
 
     sender.conf.beat_schedule = {

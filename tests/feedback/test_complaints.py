@@ -121,7 +121,7 @@ def test_two_upheld_complaints_in_a_year_send_the_person_back(served, db):
 
 
 def test_the_daily_job_runs_only_at_the_county(served, db, settings):
-    from sites.feedback.tasks import feedback_daily
+    from county.assessment.tasks import feedback_daily
 
     assert feedback_daily() == {"overdue_days": 0, "defaulted": 0}
     settings.HALL_TIER = "township"

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from county.assessment import views
-from sites.feedback import office
+from county.assessment import office, views
 
 app_name = "assessment"
 urlpatterns = [
