@@ -26,24 +26,34 @@ class CountyUnreachable(Exception):
     pass
 
 
-# At the county itself the answer comes in process, from the county's GraphQL schema. A hall
-# app may not import a county-only app (docs/decisions/0025-layers.md), so the county's graph
-# app hands its answerer in at start-up (county.graph.apps); a node without it has none.
-_answer_here = None
+# At the county itself the answers come in process: the citizen's query from the county's
+# GraphQL schema, an agent's followed cases from its read model. A hall app may not import a
+# county-only app (docs/decisions/0025-layers.md), so those apps hand their answerers in at
+# start-up (county.graph.apps, county.readmodel.apps); a node without them has none.
+_here: dict = {}
 
 
-def county_answers_here(answerer) -> None:
-    """Register answerer(request, number, code) -> (answer, message): the county's own."""
-    global _answer_here
-    _answer_here = answerer
+def county_answers_here(**answerers) -> None:
+    """Register the county's own answerers: case_status(request, number, query_code) ->
+    (answer, message); followed(*, site, numbers) -> {number: row}."""
+    _here.update(answerers)
+
+
+def _answerer(name: str):
+    if name not in _here:
+        raise CountyUnreachable(f"no county answerer for {name} in this process")
+    return _here[name]
 
 
 def county_case_status_here(request, *, number: str, query_code: str):
     """(answer, None) or (None, the county's message), asked in process at the county;
     CountyUnreachable when this node carries no county answerer."""
-    if _answer_here is None:
-        raise CountyUnreachable("no county answerer in this process")
-    return _answer_here(request, number, query_code)
+    return _answerer("case_status")(request, number, query_code)
+
+
+def county_followed_here(*, site: str, numbers: list[str]) -> dict[str, dict]:
+    """county_followed, asked in process at the county (the read model is here)."""
+    return _answerer("followed")(site=site, numbers=numbers)
 
 
 def county_post(path: str, body: bytes, headers: dict | None = None) -> dict:

@@ -1,11 +1,15 @@
-"""At the county: ratings and complaints from every hall (run in the inbox transaction;
-the inbox's unique (origin, id) and the unique case number make a rating count once)."""
+"""Feedback messages: the rating and complaint payloads (their limits from the columns), the
+complaints from every hall arriving at the county (a copy is kept where filed), and the
+county's answers arriving where a rating or complaint was given. A rating's arrival at the
+county costs points, so its applier is county.assessment.appliers.rating_received. All run
+in the inbox transaction; the inbox's unique (origin, id) and the unique case number make a
+rating count once."""
 
 from __future__ import annotations
 
 from sites.feedback.models import Complaint, Rating
-from sites.feedback.outbound import ANSWER_TYPE, COMPLAINT_TYPE, RATING_TYPE
-from sync.api import DateTime, Obj, Reject, Str, applier, fanin, issuer_of, of
+from sites.feedback.outbound import ANSWER_TYPE, COMPLAINT_TYPE
+from sync.api import DateTime, Obj, Reject, Str, applier, fanin, of
 
 
 # Each value's limits come from the column it is written to at the county (sync.schema.of).
@@ -50,48 +54,6 @@ COMPLAINT = Obj(
         "filed_site": _f(Complaint, "filed_site", blank=False),
     }
 )
-
-
-@applier(RATING_TYPE, payload=RATING)
-def rating_received(envelope) -> None:
-    from sites.feedback.models import Level
-    from sites.feedback.services import rating_arrive
-
-    payload = envelope.payload
-    if payload["level"] not in Level.values or not payload["case_number"]:
-        raise Reject("评价内容不完整")
-    if payload["given_site"] != envelope.origin:
-        raise Reject("评价站点与消息来源不符")
-    if not _may_rate(envelope.origin, payload["case_number"]):
-        # the first rating of a number stands: a hall may not pre-empt another's (issue 25)
-        raise Reject(f"评价的办件或排队号不属于 {envelope.origin}")
-    rating_arrive(payload=payload, origin=envelope.origin)
-
-
-def _may_rate(origin: str, key: str) -> bool:
-    """A served queue number ("PD-<hall>-...") is rated at its hall only; a case at a hall
-    on its route as the county's read model knows it (filed, owning, deciding), or, before
-    the read model has it, on the branch of the hall that issued its number (a case moves
-    only up and down its branch of the tree)."""
-    from county.readmodel.models import CaseRecord
-    from sites.registry.models import Site
-
-    if key.startswith("PD-"):
-        return issuer_of(key[3:]) == origin
-    record = (
-        CaseRecord.objects.filter(number=key)
-        .only("origin_site", "owner_site", "decided_site")
-        .first()
-    )
-    if record is not None:
-        return origin in (record.origin_site, record.owner_site, record.decided_site)
-    issuer = issuer_of(key)
-    if issuer in (None, origin):
-        return True
-    paths = dict(Site.objects.filter(code__in=[issuer, origin]).values_list("code", "path"))
-    if len(paths) < 2:
-        return False
-    return paths[origin].startswith(paths[issuer]) or paths[issuer].startswith(paths[origin])
 
 
 @applier(COMPLAINT_TYPE, payload=COMPLAINT)

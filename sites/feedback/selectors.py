@@ -6,6 +6,17 @@ from django.conf import settings
 
 from sites.cases.access import citizen_case_lookup
 from sites.feedback.models import Complaint, Rating
+from sites.feedback.services import case_facts
+
+# The county's read model knows every hall's cases; a hall app may not import it
+# (docs/decisions/0025-layers.md), so county.assessment hands its lookup in at start-up.
+_elsewhere = None
+
+
+def case_facts_elsewhere(lookup) -> None:
+    """Register lookup(*, number, query_code) -> facts | None: a case handled at another hall."""
+    global _elsewhere
+    _elsewhere = lookup
 
 
 def citizen_case_facts(*, number: str, query_code: str) -> dict | None:
@@ -16,34 +27,10 @@ def citizen_case_facts(*, number: str, query_code: str) -> dict | None:
     department's window at the hall that handled it)."""
     case = citizen_case_lookup(number=number, query_code=query_code)
     if case is not None:
-        from sites.feedback.services import case_facts
-
         return {**case_facts(case), "concluded": case.concluded_at is not None}
     if settings.HALL_TIER != "county":
         return None
-    from county.catalogue.models import Item
-    from county.readmodel.models import CaseRecord
-    from sites.cases.querycode import query_code_matches
-
-    record = CaseRecord.objects.filter(number=(number or "").strip()[:64]).first()
-    if record is None or not query_code_matches(
-        number=record.number, code=(query_code or "").strip()[:32], stored=record.query_code_hash
-    ):
-        return None
-    item = Item.objects.select_related("department").filter(code=record.item_code).first()
-    return {
-        "case_number": record.number,
-        "item_name": record.item_name,
-        "window_site": record.decided_site or record.owner_site,
-        "window_site_name": "",
-        "window_number": "",
-        "window_name": "",
-        "department_code": item.department.code if item else "",
-        "department_name": item.department.name if item else "",
-        "staff_username": "",
-        "staff_name": "",
-        "concluded": record.concluded_at is not None,
-    }
+    return None if _elsewhere is None else _elsewhere(number=number, query_code=query_code)
 
 
 def citizen_feedback(*, case_number: str) -> dict:

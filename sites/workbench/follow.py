@@ -20,7 +20,11 @@ from django.utils.dateparse import parse_datetime
 from permissions import access
 from sites.cases.models import CaseStatus, Outcome
 from sites.cases.selectors import LIST_COLUMNS, case_list_for_user
-from sites.citizen.county_client import CountyUnreachable, county_followed
+from sites.citizen.county_client import (
+    CountyUnreachable,
+    county_followed,
+    county_followed_here,
+)
 from sites.registry.models import Site, Tier
 from sites.registry.selectors import site_current
 from sites.workbench.forms import ListQuery
@@ -40,9 +44,7 @@ class Followed:
 
 def _county_rows(here: Site, numbers: list[str]) -> dict[str, dict]:
     if here.tier == Tier.COUNTY:  # the read model is here
-        from county.readmodel.selectors import records_followed
-
-        return {r["number"]: r for r in records_followed(site=here.code, numbers=numbers)}
+        return county_followed_here(site=here.code, numbers=numbers)
     return county_followed(numbers=numbers)
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
+from county.assessment import feedback as assess
 from county.assessment.models import AssessedStaff, PointEntry
 from sites.feedback import services
 from sites.feedback.models import Complaint, ComplaintStep
@@ -37,12 +38,12 @@ def test_a_department_late_with_a_handed_complaint_loses_four_a_day_over_the_hol
     answered Mon 12 October: late on 10-8, 10-9, 10-10 (worked Saturday), 10-12 → −16."""
     case, user, _ = served
     c = file(case, datetime(2026, 9, 21, 9, tzinfo=TZ))
-    services.complaint_assign(complaint=c, by=user, at=datetime(2026, 9, 22, 9, tzinfo=TZ))
+    assess.complaint_assign(complaint=c, by=user, at=datetime(2026, 9, 22, 9, tzinfo=TZ))
     assert c.answer_due == date(2026, 9, 30)
-    services.complaint_department_answer(
+    assess.complaint_department_answer(
         complaint=c, text="已整改", by=user, at=datetime(2026, 10, 12, 10, tzinfo=TZ)
     )
-    charged = services.complaints_overdue_charge(today=date(2026, 10, 20))
+    charged = assess.complaints_overdue_charge(today=date(2026, 10, 20))
     assert charged == 4
     entries = PointEntry.objects.filter(source_type="complaint_overdue")
     assert sorted(e.occurred_on.isoformat() for e in entries) == [
@@ -53,7 +54,7 @@ def test_a_department_late_with_a_handed_complaint_loses_four_a_day_over_the_hol
     ]
     assert sum(e.points for e in entries) == -16
     assert {e.window.number for e in entries} == {f"部门{c.department_code}"}
-    services.complaints_overdue_charge(today=date(2026, 10, 21))
+    assess.complaints_overdue_charge(today=date(2026, 10, 21))
     assert PointEntry.objects.filter(source_type="complaint_overdue").count() == 4  # once
 
 
@@ -63,7 +64,7 @@ def test_the_office_late_with_its_own_steps_costs_no_window(served, db):
     case, _, _ = served
     c = file(case, datetime(2026, 9, 25, 9, tzinfo=TZ))
     Complaint.objects.filter(pk=c.pk).update(reply_due=date(2026, 9, 30))
-    assert services.complaints_overdue_charge(today=date(2026, 10, 20)) == 0
+    assert assess.complaints_overdue_charge(today=date(2026, 10, 20)) == 0
     assert not PointEntry.objects.exists()
 
 
@@ -71,14 +72,14 @@ def test_steps_go_in_order_and_disposal_must_say_upheld_or_not(served, db):
     case, user, _ = served
     c = file(case, datetime(2026, 11, 2, 9, tzinfo=TZ))
     with pytest.raises(ValidationError):
-        services.complaint_advance(complaint=c, step="reply", text="x", by=user)
-    services.complaint_advance(complaint=c, step="accept", by=user)
-    services.complaint_advance(complaint=c, step="investigate", text="属实", by=user)
+        assess.complaint_advance(complaint=c, step="reply", text="x", by=user)
+    assess.complaint_advance(complaint=c, step="accept", by=user)
+    assess.complaint_advance(complaint=c, step="investigate", text="属实", by=user)
     with pytest.raises(ValidationError):
-        services.complaint_advance(complaint=c, step="dispose", text="处理", by=user)
-    services.complaint_advance(complaint=c, step="dispose", text="处理", upheld=True, by=user)
-    services.complaint_advance(complaint=c, step="reply", text="已处理", by=user)
-    services.complaint_advance(complaint=c, step="archive", by=user)
+        assess.complaint_advance(complaint=c, step="dispose", text="处理", by=user)
+    assess.complaint_advance(complaint=c, step="dispose", text="处理", upheld=True, by=user)
+    assess.complaint_advance(complaint=c, step="reply", text="已处理", by=user)
+    assess.complaint_advance(complaint=c, step="archive", by=user)
     assert Complaint.objects.get().step == ComplaintStep.ARCHIVED
     # seed 000 第十三条(六): the window −10; 第二十一条(一): the clerk −3 for attitude
     # (before issue 22: one entry of −10 against both)
@@ -93,9 +94,9 @@ def test_a_serious_attitude_complaint_costs_the_clerk_five(served, db):
     """seed 000 第二十一条(一): 「每次扣3分,情节严重的,扣5分」."""
     case, user, _ = served
     c = file(case, datetime(2026, 9, 25, 9, tzinfo=TZ))
-    services.complaint_advance(complaint=c, step="accept", by=user)
-    services.complaint_advance(complaint=c, step="investigate", text="属实", by=user)
-    services.complaint_advance(
+    assess.complaint_advance(complaint=c, step="accept", by=user)
+    assess.complaint_advance(complaint=c, step="investigate", text="属实", by=user)
+    assess.complaint_advance(
         complaint=c, step="dispose", text="处理", upheld=True, serious=True, by=user
     )
     entry = PointEntry.objects.get(source_type="complaint", staff__isnull=False)
@@ -106,9 +107,9 @@ def test_two_upheld_complaints_in_a_year_send_the_person_back(served, db):
     case, user, _ = served
     for month in (3, 8):
         c = file(case, datetime(2026, month, 2, 9, tzinfo=TZ))
-        services.complaint_advance(complaint=c, step="accept", by=user)
-        services.complaint_advance(complaint=c, step="investigate", text="属实", by=user)
-        services.complaint_advance(
+        assess.complaint_advance(complaint=c, step="accept", by=user)
+        assess.complaint_advance(complaint=c, step="investigate", text="属实", by=user)
+        assess.complaint_advance(
             complaint=c,
             step="dispose",
             text="处理",

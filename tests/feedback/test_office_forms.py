@@ -4,6 +4,7 @@ a complaint. Errors beside the fields with 400; refused to anonymous, a clerk, a
 
 import pytest
 
+from county.assessment import feedback as assess
 from county.assessment.models import PointEntry
 from permissions.roles import Role
 from sites.feedback import services
@@ -94,7 +95,7 @@ def test_the_office_finds_a_complaint_upheld_and_serious(complaint, office):
     early = office.post(url, finding)  # not investigated yet
     assert early.status_code == 400 and "当前环节不能进行此操作" in early.content.decode()
     for step, text in (("accept", ""), ("investigate", "调取录像")):
-        services.complaint_advance(complaint=complaint, step=step, text=text, by=None)
+        assess.complaint_advance(complaint=complaint, step=step, text=text, by=None)
     assert 'name="serious"' in office.get(url).content.decode()
     assert office.post(url, {**finding, "upheld": ""}).status_code == 400
     assert office.post(url, finding).status_code == 302

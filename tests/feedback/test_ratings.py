@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
+from county.assessment import feedback as assess
 from county.assessment.models import PointEntry
 from sites.feedback import services
 from sites.feedback.models import Appeal, Channel, FollowUp, Rating
@@ -36,7 +37,7 @@ def verified(served, **how):
     facts = services.case_facts(case)
     services.rating_give(facts=facts, level="dissatisfied", channel=Channel.WINDOW)
     rating = Rating.objects.get(case_number=case.number)
-    return services.rating_verify(rating=rating, note="回访核实", by=user, **how)
+    return assess.rating_verify(rating=rating, note="回访核实", by=user, **how)
 
 
 def test_a_verified_rating_costs_the_window_ten_and_the_clerk_two(served, db):
@@ -53,7 +54,7 @@ def test_a_rating_not_upheld_costs_nothing_and_is_verified_once(served, db):
     rating = verified(served, upheld=False, staff_fault=False)
     assert rating.verified_at and not PointEntry.objects.exists()
     with pytest.raises(ValidationError):
-        services.rating_verify(rating=rating, upheld=True, staff_fault=True, note="x", by=None)
+        assess.rating_verify(rating=rating, upheld=True, staff_fault=True, note="x", by=None)
     assert not PointEntry.objects.exists()
 
 
@@ -74,11 +75,11 @@ def test_follow_up_steps_in_order_and_an_upheld_appeal_reverses_the_deduction(se
     )
     rating = Rating.objects.get()
     with pytest.raises(ValidationError):
-        services.rating_follow(rating=rating, step="reply", text="已答复", by=user)
-    services.rating_follow(rating=rating, step="contact", text="电话回访", by=user)
-    services.rating_verify(rating=rating, upheld=True, staff_fault=True, note="属实", by=user)
-    services.rating_appeal(rating=rating, reason="申请人误点", by=user)
-    services.rating_appeal_decide(rating=rating, upheld=True, decision="核实为误评", by=user)
+        assess.rating_follow(rating=rating, step="reply", text="已答复", by=user)
+    assess.rating_follow(rating=rating, step="contact", text="电话回访", by=user)
+    assess.rating_verify(rating=rating, upheld=True, staff_fault=True, note="属实", by=user)
+    assess.rating_appeal(rating=rating, reason="申请人误点", by=user)
+    assess.rating_appeal_decide(rating=rating, upheld=True, decision="核实为误评", by=user)
     rating.refresh_from_db()
     assert rating.appeal == Appeal.UPHELD
     entries = PointEntry.objects.filter(window__number="3").order_by("id")
@@ -96,11 +97,11 @@ def test_an_unrated_case_defaults_only_when_the_county_says_so(served, db):
 
     case, _, _ = served
     later = date(2027, 1, 20)
-    assert services.ratings_default(today=later) == 0
+    assert assess.ratings_default(today=later) == 0
     rule_set(key="feedback.ratings", value={"default_on": True}, by=None)
-    assert services.ratings_default(today=later) == 1
+    assert assess.ratings_default(today=later) == 1
     assert Rating.objects.get(case_number=case.number).get_level_display() == "基本满意"
-    assert services.ratings_default(today=later) == 0
+    assert assess.ratings_default(today=later) == 0
 
 
 def test_online_at_the_county_for_a_case_handled_at_a_township(served, db):
@@ -123,7 +124,7 @@ def test_online_at_the_county_for_a_case_handled_at_a_township(served, db):
     assert facts.pop("concluded") is True
     services.rating_give(facts=facts, level="dissatisfied", channel=Channel.ONLINE)
     rating = Rating.objects.get(case_number=other)
-    services.rating_verify(rating=rating, upheld=True, staff_fault=False, note="属实", by=None)
+    assess.rating_verify(rating=rating, upheld=True, staff_fault=False, note="属实", by=None)
     entry = PointEntry.objects.get(source_id=other)
     assert (entry.window.site_code, entry.window.number) == (
         "t-maan",

@@ -86,6 +86,7 @@ def test_a_complaint_filed_at_a_township_gets_its_reply_there(served, at_site, d
 
 
 def test_the_county_sends_its_progress_to_the_hall_where_it_was_filed(served, db):
+    from county.assessment import feedback as assess
     from sites.feedback import services
     from sites.feedback.models import Complaint
     from sync.models import OutboxMessage
@@ -99,7 +100,7 @@ def test_the_county_sends_its_progress_to_the_hall_where_it_was_filed(served, db
         "filed_site": "t-maan",
     }
     complaint = services.complaint_arrive(payload=payload)
-    services.complaint_advance(complaint=complaint, step="accept", by=user)
+    assess.complaint_advance(complaint=complaint, step="accept", by=user)
     sent = OutboxMessage.objects.filter(type="feedback.answer", dest="t-maan")
     assert sent.count() == 1
     assert Complaint.objects.get().step == "accepted"

@@ -1,4 +1,5 @@
-"""Points that follow from case events, at the county (which hears every case event).
+"""At the county: points that follow from case events (it hears every case event), and the
+ratings from every hall (a bad one opens the follow-up: county.assessment.feedback).
 
 超时 (overdue) costs the case's hall-and-department window the rule's points; 逾期默认同意
 (a joint part's deemed consent) costs the part's window the points the joint approval
@@ -12,8 +13,14 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from county.assessment.feedback import rating_arrive
+from county.readmodel.models import CaseRecord
 from sites.cases.messages import CASE_EVENT, EVENT_TYPE
-from sync.api import applier
+from sites.feedback.appliers import RATING
+from sites.feedback.models import Level
+from sites.feedback.outbound import RATING_TYPE
+from sites.registry.models import Site
+from sync.api import Reject, applier, issuer_of
 
 
 @applier(EVENT_TYPE, owned=True, copies=True, payload=CASE_EVENT)
@@ -68,3 +75,42 @@ def case_event_points(envelope) -> None:
         points=int(points) if isinstance(points, int) else None,
         note=f"联办件{payload.get('number')}逾期默认同意",
     )
+
+
+# --- ratings from every hall ---------------------------------------------------------------
+
+
+@applier(RATING_TYPE, payload=RATING)
+def rating_received(envelope) -> None:
+    payload = envelope.payload
+    if payload["level"] not in Level.values or not payload["case_number"]:
+        raise Reject("评价内容不完整")
+    if payload["given_site"] != envelope.origin:
+        raise Reject("评价站点与消息来源不符")
+    if not _may_rate(envelope.origin, payload["case_number"]):
+        # the first rating of a number stands: a hall may not pre-empt another's (issue 25)
+        raise Reject(f"评价的办件或排队号不属于 {envelope.origin}")
+    rating_arrive(payload=payload, origin=envelope.origin)
+
+
+def _may_rate(origin: str, key: str) -> bool:
+    """A served queue number ("PD-<hall>-...") is rated at its hall only; a case at a hall
+    on its route as the county's read model knows it (filed, owning, deciding), or, before
+    the read model has it, on the branch of the hall that issued its number (a case moves
+    only up and down its branch of the tree)."""
+    if key.startswith("PD-"):
+        return issuer_of(key[3:]) == origin
+    record = (
+        CaseRecord.objects.filter(number=key)
+        .only("origin_site", "owner_site", "decided_site")
+        .first()
+    )
+    if record is not None:
+        return origin in (record.origin_site, record.owner_site, record.decided_site)
+    issuer = issuer_of(key)
+    if issuer in (None, origin):
+        return True
+    paths = dict(Site.objects.filter(code__in=[issuer, origin]).values_list("code", "path"))
+    if len(paths) < 2:
+        return False
+    return paths[origin].startswith(paths[issuer]) or paths[issuer].startswith(paths[origin])

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from sites.feedback import services
+from county.assessment import feedback as assess
 from sites.feedback.access import may_appeal, may_handle_feedback, require
 from sites.feedback.forms import (
     ComplaintActionForm,
@@ -51,11 +51,11 @@ def rating_step(request, pk: int):
     step, text = data["step"], data["text"]
     try:
         if step in ("contact", "rectify", "reply"):
-            services.rating_follow(rating=rating, step=step, text=text, by=request.user)
+            assess.rating_follow(rating=rating, step=step, text=text, by=request.user)
         elif step == "appeal":
-            services.rating_appeal(rating=rating, reason=text, by=request.user)
+            assess.rating_appeal(rating=rating, reason=text, by=request.user)
         elif step in ("appeal_upheld", "appeal_rejected"):
-            services.rating_appeal_decide(
+            assess.rating_appeal_decide(
                 rating=rating, upheld=step == "appeal_upheld", decision=text, by=request.user
             )
         else:
@@ -81,7 +81,7 @@ def rating_verify(request, pk: int):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.rating_verify(
+                assess.rating_verify(
                     rating=rating,
                     upheld=data["upheld"] == "yes",
                     staff_fault=data["staff_fault"],
@@ -110,11 +110,11 @@ _COMPLAINT_FORMS = {
 
 def _complaint_act(complaint, action: str, data: dict, by) -> None:
     if action == "assign":
-        services.complaint_assign(complaint=complaint, by=by)
+        assess.complaint_assign(complaint=complaint, by=by)
     elif action == "answer":
-        services.complaint_department_answer(complaint=complaint, text=data["answer"], by=by)
+        assess.complaint_department_answer(complaint=complaint, text=data["answer"], by=by)
     else:
-        services.complaint_advance(
+        assess.complaint_advance(
             complaint=complaint,
             step="dispose",
             text=data["disposal"],
@@ -180,7 +180,7 @@ def complaint_step(request, pk: int):
     data = cleaned(StepForm(request.POST))
     upheld = {"yes": True, "no": False}.get(data["upheld"])
     try:
-        services.complaint_advance(
+        assess.complaint_advance(
             complaint=complaint,
             step=data["step"],
             text=data["text"],
@@ -207,7 +207,7 @@ def rating_appeal_by_window(request, pk: int):
         and rating.window_number == window.number
     )
     try:
-        services.rating_appeal(rating=rating, reason=data["text"], by=request.user)
+        assess.rating_appeal(rating=rating, reason=data["text"], by=request.user)
     except ValidationError as exc:
         _error(request, exc)
     return redirect("assessment:window", pk=window.pk)

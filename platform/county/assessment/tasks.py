@@ -16,6 +16,6 @@ BEAT_SCHEDULE = {
 def feedback_daily() -> dict:
     if settings.HALL_TIER != "county":
         return {}
-    from sites.feedback.services import complaints_overdue_charge, ratings_default
+    from county.assessment.feedback import complaints_overdue_charge, ratings_default
 
     return {"overdue_days": complaints_overdue_charge(), "defaulted": ratings_default()}

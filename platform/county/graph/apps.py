@@ -11,4 +11,4 @@ class GraphConfig(AppConfig):
         from county.graph.citizen_here import case_status_here
         from sites.citizen.county_client import county_answers_here
 
-        county_answers_here(case_status_here)
+        county_answers_here(case_status=case_status_here)

@@ -160,3 +160,8 @@ def records_followed(*, site: str, numbers: list[str]) -> list[dict]:
             "last_at",
         )
     )
+
+
+def records_followed_by_number(*, site: str, numbers: list[str]) -> dict[str, dict]:
+    """records_followed keyed by number, the shape sites.citizen.county_client answers in."""
+    return {r["number"]: r for r in records_followed(site=site, numbers=numbers)}
