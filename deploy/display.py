@@ -1,4 +1,4 @@
-"""Values as people read them, for every template (a builtin, like deploy/timefmt.py).
+"""Values as people read them, for every template (a builtin, like sites/registry/timefmt.py).
 
 `|people_value`: 是/否 for switches, — for nothing, the rest as it is; `|seed_names`: the
 regulations the rules cite ("seed 002") by their titles.

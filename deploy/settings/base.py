@@ -267,8 +267,8 @@ MIDDLEWARE.insert(1, "deploy.errors.RequestSizeLimit")
 MIDDLEWARE.insert(2, "deploy.errors.MethodNotAllowedPage")  # a Chinese 405 page
 CSRF_FAILURE_VIEW = "deploy.errors.csrf_failure"
 
-# People's times (deploy/timefmt.py): |people_time and |people_date in every template.
-TEMPLATES[0]["OPTIONS"]["builtins"] = ["deploy.timefmt", "deploy.display"]
+# People's times (sites/registry/timefmt.py): |people_time and |people_date in every template.
+TEMPLATES[0]["OPTIONS"]["builtins"] = ["sites.registry.timefmt", "deploy.display"]
 
 # Swagger UI from the hall itself (halls run on intranets): drf-spectacular-sidecar's files.
 INSTALLED_APPS.append("drf_spectacular_sidecar")

@@ -20,12 +20,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from county.catalogue.selectors import delegation_decides
-from deploy.timefmt import people_time
 from sites.cases.clocks import case_clock_refresh
 from sites.cases.models import Case, CaseEvent, CaseStatus
 from sites.cases.outbound import event_publish
 from sites.registry.models import Site
 from sites.registry.selectors import site_current
+from sites.registry.timefmt import people_time
 
 CLOCK_SKEW = timedelta(minutes=2)
 S = CaseStatus

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.template import Context, Template
 
-from deploy.timefmt import people_date, people_time
+from sites.registry.timefmt import people_date, people_time
 
 
 def test_a_utc_moment_is_shown_in_beijing_time():
