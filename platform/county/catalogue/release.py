@@ -18,21 +18,19 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from county.catalogue.carried import version_data, version_values
 from county.catalogue.models import Delegation, Item, ItemVersion
-from county.hallkeys.selectors import hall_keys_distributed
-from county.rules.carried import rules_apply, rules_payload
-from county.workdays.models import CalendarDay, CalendarYear
 from sites.registry.models import Department, Site, Tier
 from sites.registry.tree import load_tree
 from sync.api import outbox_put
@@ -56,14 +54,34 @@ def _digest(value) -> str:
     return hashlib.sha256(json.dumps(value, default=str).encode()).hexdigest()
 
 
+# --- the parts other county apps author -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReleasePart:
+    """What a release carries for another county app (the rules, the calendar, the halls'
+    keys): how to write it and how a site applies it. `fingerprint`: carried only when it
+    changed since the release's base (the calendar; stored as the release's
+    calendar_fingerprint). Registered by each app in its apps.py, so the catalogue imports
+    none of them (docs/decisions/0025-layers.md)."""
+
+    payload: Callable[[], object]
+    apply: Callable[[object], None]
+    fingerprint: Callable[[], str] | None = None
+
+
+_parts: dict[str, ReleasePart] = {}
+
+
+def release_part(key: str, part: ReleasePart) -> None:
+    """Register the part carried under `key` in every release (at start-up, apps.py)."""
+    _parts[key] = part
+
+
 def calendar_fingerprint() -> str:
     """Tells a release whether the calendar changed since its base (then it carries it)."""
-    return _digest(
-        [
-            CalendarYear.objects.aggregate(n=Count("id"), u=Max("updated_at")),
-            CalendarDay.objects.count(),
-        ]
-    )
+    prints = [p.fingerprint() for p in _parts.values() if p.fingerprint is not None]
+    return prints[0] if len(prints) == 1 else _digest(prints)
 
 
 def county_code() -> str:
@@ -133,8 +151,6 @@ def release_payload(*, site: str, base: int, upto: CatalogueRelease) -> dict:
         "release": upto.number,
         "sites": [vars(spec) for spec in load_tree().values()],
         "versions": [version_data(v) for v in versions],
-        # Every hall's public keys (ADR 0012): small, so every release carries them all.
-        "keys": hall_keys_distributed(),
         "delegations": [
             {
                 "uid": str(d.uid),
@@ -146,18 +162,13 @@ def release_payload(*, site: str, base: int, upto: CatalogueRelease) -> dict:
             }
             for d in Delegation.objects.filter(site__code=site).select_related("item")
         ],
-        "rules": rules_payload(),
     }
-    if base_row is None or base_row.calendar_fingerprint != upto.calendar_fingerprint:
-        payload["calendar"] = [
-            {
-                "year": y.year,
-                "source": y.source,
-                "notice": y.notice,
-                "days": [[d.date.isoformat(), d.kind, d.name] for d in y.days.all()],
-            }
-            for y in CalendarYear.objects.prefetch_related("days").order_by("year")
-        ]
+    # the rules and every hall's public keys (ADR 0012; small, so every release carries them
+    # all); the calendar when it changed since base
+    changed = base_row is None or base_row.calendar_fingerprint != upto.calendar_fingerprint
+    for key, part in _parts.items():
+        if part.fingerprint is None or changed:
+            payload[key] = part.payload()
     return payload
 
 
@@ -232,14 +243,9 @@ def catalogue_apply(*, payload: dict) -> bool:
     _apply_sites(payload["sites"])
     _apply_versions(payload["versions"])
     _apply_delegations(payload["delegations"])
-    if "calendar" in payload:
-        _apply_calendar(payload["calendar"])
-    if "rules" in payload:  # releases cut before rules existed carry none
-        rules_apply(payload["rules"])
-    if "keys" in payload:
-        from county.hallkeys.services import hall_keys_apply
-
-        hall_keys_apply(keys=payload["keys"])
+    for key, part in _parts.items():  # releases cut before a part existed carry none
+        if key in payload:
+            part.apply(payload[key])
     SyncCounter.objects.update_or_create(name=APPLIED, defaults={"value": number})
     return True
 
@@ -285,14 +291,3 @@ def _apply_delegations(rows: list[dict]) -> None:
             },
         )
         Delegation.objects.filter(uid=row["uid"]).update(granted_at=row["granted_at"])
-
-
-def _apply_calendar(rows: list[dict]) -> None:
-    for row in rows:
-        year, _ = CalendarYear.objects.update_or_create(
-            year=row["year"], defaults={"source": row["source"], "notice": row["notice"]}
-        )
-        year.days.all().delete()
-        CalendarDay.objects.bulk_create(
-            [CalendarDay(year=year, date=d, kind=k, name=n) for d, k, n in row["days"]]
-        )
