@@ -20,10 +20,11 @@ app.autodiscover_tasks()
 
 @app.on_after_configure.connect
 def _beat_schedule(sender, **kwargs) -> None:
-    from county.assessment.tasks import BEAT_SCHEDULE as FEEDBACK_SCHEDULE
-    from county.supervision.tasks import BEAT_SCHEDULE as SUPERVISION_SCHEDULE
-    from sites.cases.tasks import BEAT_SCHEDULE
-    from sites.joint.tasks import BEAT_SCHEDULE as JOINT_SCHEDULE
+    # The task modules import models: only once Celery has configured Django's app registry.
+    from county.assessment.tasks import BEAT_SCHEDULE as FEEDBACK_SCHEDULE  # noqa: PLC0415
+    from county.supervision.tasks import BEAT_SCHEDULE as SUPERVISION_SCHEDULE  # noqa: PLC0415
+    from sites.cases.tasks import BEAT_SCHEDULE  # noqa: PLC0415
+    from sites.joint.tasks import BEAT_SCHEDULE as JOINT_SCHEDULE  # noqa: PLC0415
 
     sender.conf.beat_schedule = {
         **BEAT_SCHEDULE,

@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 from deploy.env import REPO_ROOT
+from deploy.schemas import SCHEMAS
 
 REAL_DATABASE = "postgres://postgres@127.0.0.1:5432/halls"
 REAL_BROKER = "amqp://guest:guest@127.0.0.1:5672//"
@@ -39,8 +40,6 @@ def _manage(*args: str) -> list[str]:
 
 def schema_drift(env: dict) -> bool:
     """The committed schemas must equal the generated ones (regenerate: hall schema)."""
-    from deploy.schemas import SCHEMAS
-
     print("\n== committed schemas match the generated ones", flush=True)
     ok = True
     with tempfile.TemporaryDirectory() as tmp:

@@ -30,11 +30,11 @@ def main(argv: list[str] | None = None) -> None:
         print("\nREADME: ./hall demo   (the embedded demo)   ./hall test   (the whole suite)")
         return
     if args[0] == "test":
-        from deploy.checks import run_all
+        from deploy.checks import run_all  # noqa: PLC0415  (only `hall test` needs the checks)
 
         sys.exit(run_all(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deploy.settings.node")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # noqa: PLC0415  (settings set)
 
     execute_from_command_line(["hall", *args])
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sites.registry.tree import SiteSpec, load_tree
+from sync.keys import key_ensure
 
 FIRST_PORT = 8000
 HALL_BIN = str(Path(sys.executable).parent / "hall")
@@ -108,8 +109,6 @@ def fresh_start(var: Path) -> None:
 def demo_keys_ensure(var: Path) -> list[str]:
     """Every hall's signing key, made before any hall starts (ADR 0012): private keys in
     var/keys/<site>/, public keys pinned in var/trust/, which the county enrols at start."""
-    from sync.keys import key_ensure
-
     for code in load_tree():
         key_ensure(site=code, path=var / "keys" / code / "sync.key", trust_dir=var / "trust")
     return list(load_tree())

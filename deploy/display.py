@@ -43,7 +43,7 @@ def seed_names(text) -> str:
 @register.filter(name="site_name")
 def site_name(code) -> str:
     """A hall by its name ("马鞍镇便民服务中心"), not its code ("t-maan")."""
-    from sites.registry.models import Site  # templates load before apps are ready
+    from sites.registry.models import Site  # noqa: PLC0415  (templates load before apps are ready)
 
     name = Site.objects.filter(code=code).values_list("name", flat=True).first()
     return name or str(code or "")

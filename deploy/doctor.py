@@ -22,6 +22,10 @@ from django.contrib.staticfiles import finders
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 
+from county.hallkeys.selectors import hall_keys_distributed
+from sync.api import own_key
+from sync.transport import connect, declares, names, topology_declare
+
 CLOCK_SKEW_S = 60
 DISK_MIN_BYTES = 1 << 30  # 1 GiB free under HALL_VAR_DIR
 
@@ -84,8 +88,6 @@ def check_database() -> list[Problem]:
 
 
 def check_broker() -> list[Problem]:
-    from sync.transport import connect, declares, names, topology_declare
-
     url = settings.HALL_BROKER_URL
     if not url.startswith("amqp"):
         if settings.DEBUG:
@@ -144,9 +146,6 @@ def _broker_problem(exc: Exception) -> list[Problem]:
 
 
 def check_keys() -> list[Problem]:
-    from county.hallkeys.selectors import hall_keys_distributed
-    from sync.api import own_key
-
     found = []
     try:
         key = own_key()

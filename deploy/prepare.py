@@ -10,6 +10,9 @@ from county.catalogue.release import catalogue_change
 from county.catalogue.sample import catalogue_load_sample
 from county.hallkeys.services import hall_keys_enrol_pinned
 from county.workdays.services import calendar_seed_from_library
+from permissions.services import staff_create
+from sites.queueing.demo import demo_windows_ensure
+from sites.registry.selectors import site_current
 from sites.registry.services import departments_load, site_tree_load
 from sync.api import own_key
 
@@ -46,9 +49,6 @@ DEMO_STAFF = {
 
 def demo_staff_ensure() -> list[tuple[str, str]]:
     """The demo's staff accounts at this hall (users are per node); returns (username, roles)."""
-    from permissions.services import staff_create
-    from sites.registry.selectors import site_current
-
     site = site_current()
     made = []
     for suffix, name, roles in DEMO_STAFF[site.tier]:
@@ -58,7 +58,6 @@ def demo_staff_ensure() -> list[tuple[str, str]]:
                 username=username, name=name, site=site, roles=roles, password=DEMO_PASSWORD
             )
         made.append((username, ",".join(roles)))
-    from sites.queueing.demo import demo_windows_ensure
 
     demo_windows_ensure(site=site)  # windows for the kiosk, 叫号 and the big screen
     return made

@@ -20,9 +20,12 @@ import threading
 import time
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, connections
 
-from sync.relay import Stop
+from deploy.celery import app
+from sync.consumer import consume_run
+from sync.relay import Stop, relay_run
 
 log = logging.getLogger("deploy.station")
 
@@ -60,8 +63,6 @@ class StationServer(socketserver.ThreadingMixIn, WSGIServer):
 
 def _ticks(stop: Stop) -> None:
     """The beat schedule, run here: each task at its interval, the first after one."""
-    from deploy.celery import app
-
     app.loader.import_default_modules()
     schedule = {
         entry["task"]: _seconds(entry["schedule"]) for entry in app.conf.beat_schedule.values()
@@ -95,11 +96,6 @@ def _seconds(every) -> float:
 
 def station_run(*, host: str, port: int, threads: int = 4, on_consumer_start=None) -> int:
     """Serve and sync until SIGTERM/SIGINT; returns the exit status."""
-    from django.core.wsgi import get_wsgi_application
-
-    from sync.consumer import consume_run
-    from sync.relay import relay_run
-
     stop = Stop(signals=False)
     server = make_server(
         host,

@@ -32,7 +32,7 @@ urlpatterns = [
 ]
 
 if settings.HALL_TIER == "county":  # the view across sites lives at the county only
-    from county.graph.views import graphql_view
+    from county.graph.views import graphql_view  # the schema is built only where it is served
 
     urlpatterns.append(path("graphql/", graphql_view, name="graphql"))
     urlpatterns.append(path("guize/", include("county.rules.urls")))
@@ -45,6 +45,6 @@ handler404 = "deploy.errors.page_not_found"
 handler500 = "deploy.errors.server_error"
 
 if settings.HALL_TIER == "county":  # halls ask about the cases filed there (signed, not staff)
-    from county.readmodel.views import followed
+    from county.readmodel.views import followed  # beside the one route that uses it
 
     urlpatterns.append(path("halls/followed/", followed, name="readmodel-followed"))

@@ -37,16 +37,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from permissions.models import (
+    RoleGroup,
     SiteGroupObjectPermission,
     SiteUserObjectPermission,
 )
-from permissions.roles import ROLES, Action, CasePerm, DelegationPerm, Role, SitePerm
+from permissions.roles import (
+    ROLES,
+    WRITE_SITE_PERMS,
+    Action,
+    CasePerm,
+    DelegationPerm,
+    Role,
+    SitePerm,
+)
 from sites.registry.models import Site
 
 __all__ = [
@@ -140,8 +151,6 @@ def _grants_sql(alias: str) -> str:
     subtree lets the case filter compare owner_site_id with literal ids (a site list,
     bounded by the tree: never case ids), so the planner walks the newest-first index
     instead of joining blind."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
 
     def table(model) -> str:
         return connections[alias].ops.quote_name(model._meta.db_table)
@@ -247,8 +256,6 @@ def access_site(*, user, code: str, perm: SitePerm, subtree: bool = False) -> Si
 
 
 def is_read_only(*, user) -> bool:
-    from permissions.roles import WRITE_SITE_PERMS
-
     grants = user_site_grants(user=user)
     return not any(g.perm in WRITE_SITE_PERMS for g in grants.rows)
 
@@ -284,8 +291,6 @@ def case_records_for_user(*, user, queryset: QuerySet, site_field: str = "owner_
 
 def roles_of(*, user) -> list[tuple[str, Role]]:
     """(site code, role) pairs the user holds, for display."""
-    from permissions.models import RoleGroup
-
     if not user_active(user):
         return []
     rows = RoleGroup.objects.filter(group__user=user.pk).values_list("site__code", "role")

@@ -1,4 +1,8 @@
+import importlib
+
 from django.apps import AppConfig
+from django.conf import settings
+from django.utils.module_loading import autodiscover_modules
 
 
 class SyncConfig(AppConfig):
@@ -8,12 +12,6 @@ class SyncConfig(AppConfig):
 
     def ready(self) -> None:
         # Handlers register themselves in each app's appliers.py (sync's own included).
-        from django.utils.module_loading import autodiscover_modules
-
         autodiscover_modules("appliers")
-        import importlib
-
-        from django.conf import settings
-
         for module in settings.HALL_SYNC_APPLIER_MODULES:
             importlib.import_module(module)

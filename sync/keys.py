@@ -42,13 +42,14 @@ from functools import cache
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization as s
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
 from django.conf import settings
 
-from sync.config import site_codes
+from sync.config import _imported, site_codes
 
 ED = "ed25519"
 CERT_CONTEXT = b"hall-sync-key:"  # what a certificate signs: context + site + ":" + public key
@@ -90,8 +91,6 @@ def grace() -> timedelta:
 
 
 def _key_json(site: str, private: Ed25519PrivateKey, cert: tuple[str, str] | None) -> dict:
-    from cryptography.hazmat.primitives import serialization as s
-
     raw = private.private_bytes(s.Encoding.Raw, s.PrivateFormat.Raw, s.NoEncryption())
     public = private.public_key().public_bytes(s.Encoding.Raw, s.PublicFormat.Raw)
     return {
@@ -356,7 +355,6 @@ def _distributed() -> dict[str, list[dict]]:
     path = getattr(settings, "HALL_SYNC_PUBLIC_KEYS", "")
     if not path:
         return {}
-    from sync.config import _imported
 
     return _imported(path)()
 

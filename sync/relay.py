@@ -12,6 +12,7 @@ import logging
 import signal
 import time
 
+from amqp import Message
 from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
@@ -85,7 +86,6 @@ class Publisher:
                     serializer=None,
                 )
             return 0
-        from amqp import Message
 
         # user_id: RabbitMQ refuses a publish whose user_id is not the connection's user,
         # so a receiver knows which account sent it (per-hall accounts, ADR 0012).

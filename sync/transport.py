@@ -14,11 +14,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import ssl
 import time
 import uuid
+from urllib.parse import urlsplit
 
+from amqp import method_framing
 from django.conf import settings
-from kombu import Connection, Exchange, Queue
+from kombu import Connection, Exchange, Queue, binding
 from kombu.transport import filesystem
 
 from sync.config import fanin, site_codes
@@ -267,8 +270,6 @@ def tls_options(url: str):
     require client certificates). False for plain amqp://."""
     if not url.startswith("amqps"):
         return False
-    import ssl
-    from urllib.parse import urlsplit
 
     options = {"cert_reqs": ssl.CERT_REQUIRED, "server_hostname": urlsplit(url).hostname}
     if getattr(settings, "HALL_BROKER_CA", ""):
@@ -316,7 +317,6 @@ def amqp_body_cap() -> None:
     global _capped
     if _capped:
         return
-    from amqp import method_framing
 
     base = method_framing.Message
 
@@ -357,7 +357,6 @@ def site_queue(code: str, *, amqp: bool, declare: bool | None = None) -> Queue:
         # every case message: "<dest>.<origin>.agg.<type>", and the previous release's
         # "<dest>.agg.<type>"
         bindings_keys += ["*.*.agg.#", "*.agg.#"]
-    from kombu import binding
 
     return Queue(
         f"{n['exchange']}.{code}",

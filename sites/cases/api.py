@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from county.catalogue import access as item_access
+from county.catalogue.models import Item
 from permissions import access
 from permissions.rest import IsStaff
 from permissions.roles import Action
@@ -76,7 +77,6 @@ class CaseList(generics.ListAPIView):
         data = s.CaseSubmitInput(data=request.data)
         data.is_valid(raise_exception=True)
         here = site_current()
-        from county.catalogue.models import Item
 
         item = Item.objects.filter(code=data.validated_data["item_code"]).first()
         if item is not None and not item_access.can_accept_item_here(

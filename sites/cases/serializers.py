@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from sites.cases.identity import mask_id_number, mask_name, mask_phone
-from sites.cases.models import CaseStatus, ClockEntry, ClockState, Outcome
+from sites.cases.models import (
+    CLOCK_LABELS,
+    STATUS_LABELS,
+    CaseStatus,
+    ClockEntry,
+    ClockState,
+    Outcome,
+)
 
 
 class CaseEventSerializer(serializers.Serializer):
@@ -112,10 +120,6 @@ class CaseSerializer(serializers.Serializer):
 def case_list_rows(rows: list[dict]) -> list[dict]:
     """CaseSerializer's output for rows of `.values(*LIST_COLUMNS)`; the clerks' names come
     in one query for the page. A test holds it equal to CaseSerializer on the same cases."""
-    from django.contrib.auth import get_user_model
-
-    from sites.cases.models import CLOCK_LABELS, STATUS_LABELS
-
     ids = {r["clerk_id"] for r in rows if r["clerk_id"] is not None}
     clerks = {}
     if ids:

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from county.catalogue.selectors import item_version_get
 from sites.cases import lifecycle, signals
+from sites.cases.clocks import case_clock_refresh
 from sites.cases.models import Case, CaseEvent, ClockEntry, EventType
 from sites.cases.outbound import ownership_send
 from sites.registry.models import Site
@@ -155,7 +156,6 @@ def case_materialise(*, snapshot: dict) -> Case:
         for e in snapshot["events"]
         if e["seq"] not in have
     )
-    from sites.cases.clocks import case_clock_refresh
 
     case_clock_refresh(case=case)
     case.save()

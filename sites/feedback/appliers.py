@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sites.feedback.models import Complaint, Rating
 from sites.feedback.outbound import ANSWER_TYPE, COMPLAINT_TYPE
+from sites.feedback.services import answer_apply, complaint_arrive
 from sync.api import DateTime, Obj, Reject, Str, applier, fanin, of
 
 
@@ -58,8 +59,6 @@ COMPLAINT = Obj(
 
 @applier(COMPLAINT_TYPE, payload=COMPLAINT)
 def complaint_received(envelope) -> None:
-    from sites.feedback.services import complaint_arrive
-
     if envelope.payload["filed_site"] != envelope.origin:
         raise Reject("投诉站点与消息来源不符")
     # The number carries no hall prefix (decision 0020): the hall that filed it first owns
@@ -89,8 +88,6 @@ ANSWER = Obj(
 @applier(ANSWER_TYPE, payload=ANSWER)
 def answer_received(envelope) -> None:
     """At the hall where it was filed: the county's progress and reply, for the citizen."""
-    from sites.feedback.services import answer_apply
-
     if envelope.origin != fanin():
         raise Reject("只有县级中心答复评价和投诉")
     if not answer_apply(payload=envelope.payload):

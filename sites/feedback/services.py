@@ -26,6 +26,7 @@ from sites.feedback.models import (
     ticket_key,
 )
 from sites.feedback.rules import COMPLAINTS
+from sites.queueing.models import TicketStatus
 
 ALREADY_RATED = "该办件已评价，一件事只评一次。"
 
@@ -104,8 +105,6 @@ def ticket_facts(ticket) -> dict:
 def ticket_rating_give(*, ticket, level: str, comment: str = "", at=None) -> dict:
     """一次一评 of a queue number served at this hall (the link or QR code on the slip):
     once per ticket, through rating_give like every other rating."""
-    from sites.queueing.models import TicketStatus
-
     if ticket.site.code != settings.HALL_SITE:
         raise ValidationError(TICKET_NOT_SERVED)
     if ticket.status != TicketStatus.DONE:

@@ -12,6 +12,7 @@ from permissions.access import NOT_FOUND_MESSAGE, AccessNotFound
 from permissions.auth import client_address
 from permissions.citizen import NO_ANSWER, TOO_MANY, citizen_rate_limit
 from permissions.ratelimit import RateLimited
+from sites.cases.models import Case
 from sites.feedback import services
 from sites.feedback.access import may_rate_at_window, require
 from sites.feedback.forms import CitizenFeedbackForm, RatingForm, cleaned
@@ -76,8 +77,6 @@ def citizen_page(request):
 @require_http_methods(["GET", "POST"])
 def window_device(request, number: str):
     """一次一评 at the counter: the clerk opens it for the case just served; the applicant taps."""
-    from sites.cases.models import Case
-
     case = Case.objects.select_related("owner_site", "item_version").filter(number=number).first()
     if case is None:
         raise AccessNotFound(NOT_FOUND_MESSAGE)

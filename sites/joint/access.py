@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from permissions.access import (
@@ -33,7 +35,9 @@ from permissions.access import (
     user_site_grants,
 )
 from permissions.roles import ROLES, SitePerm, TaskPerm
+from sites.joint.models import Part, PartGroupObjectPermission, PartState, PartUserObjectPermission
 from sites.registry.models import Tier
+from sites.registry.selectors import site_current
 
 
 class PartAction(StrEnum):
@@ -43,8 +47,6 @@ class PartAction(StrEnum):
 
 
 def _models():
-    from sites.joint.models import Part, PartGroupObjectPermission, PartUserObjectPermission
-
     return Part, PartUserObjectPermission, PartGroupObjectPermission
 
 
@@ -68,7 +70,6 @@ def part_queryset_for_user(*, user, queryset: QuerySet | None = None) -> QuerySe
 def can_give_opinion(*, user, part) -> bool:
     if not user_active(user):
         return False
-    from sites.registry.selectors import site_current
 
     if part.site_id != site_current().id:
         return False
@@ -125,12 +126,6 @@ def part_grants_sync(*, part) -> None:
     """Review rights on an open part at its hall: the named reviewer alone, or the hall's
     reviewing groups (see _reviewing_roles). Anything else (moved away, answered, deemed, another
     hall) holds no grant: the old assignee loses its rights as the new one gains them."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group, Permission
-
-    from sites.joint.models import PartState
-    from sites.registry.selectors import site_current
-
     part_model, user_perm, group_perm = _models()
     user_perm.objects.filter(content_object=part).delete()
     group_perm.objects.filter(content_object=part).delete()
@@ -155,11 +150,6 @@ def part_grants_sync(*, part) -> None:
 def part_grants_backfill(*, group, site, role: str) -> int:
     """A new role group at a site: review grants on the open parts handled there now (those
     without a named reviewer). Returns how many were granted."""
-    from django.contrib.auth.models import Permission
-
-    from sites.joint.models import PartState
-    from sites.registry.selectors import site_current
-
     if role not in _reviewing_roles(site.tier) or site.pk != site_current().pk:
         return 0
     part_model, _, group_perm = _models()

@@ -7,6 +7,7 @@ class JointConfig(AppConfig):
     verbose_name = "联审联办"
 
     def ready(self) -> None:
+        # these import models: only once the app registry is ready
         from county.catalogue.models import HandlingType
         from sites.cases.lifecycle import hooks_register
         from sites.joint import receivers  # noqa: F401  (connects signal receivers)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
+from sites.joint.access import part_grants_sync
 from sites.joint.models import Opinion, Part, PartState
 from sites.registry.models import Department, Site
 from sites.registry.selectors import site_current
@@ -21,8 +22,6 @@ class Refused(Exception):
 
 
 def _grants(part: Part) -> None:
-    from sites.joint.access import part_grants_sync
-
     part_grants_sync(part=part)
 
 

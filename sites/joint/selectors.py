@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from sites.joint.models import Part, PartRecord, PartState
+from permissions.access import user_site_grants
+from permissions.roles import SitePerm
+from sites.cases.models import Case, CaseStatus
+from sites.joint.access import part_queryset_for_user
+from sites.joint.models import DONE_STATES, Part, PartRecord, PartState
+from sites.registry.models import Site
+from sites.registry.selectors import site_current
 
 
 def part_base() -> QuerySet[Part]:
@@ -15,9 +21,6 @@ def part_base() -> QuerySet[Part]:
 
 
 def part_list_for_user(*, user, state: str | None = None, here_only: bool = False) -> QuerySet:
-    from sites.joint.access import part_queryset_for_user
-    from sites.registry.selectors import site_current
-
     qs = part_queryset_for_user(user=user, queryset=part_base())
     if state:
         qs = qs.filter(state=state)
@@ -30,8 +33,6 @@ def stalled_parts(*, site_codes: list[str] | None = None, today: date | None = N
     """Open parts in warning or overdue, the oldest deadline first (the supervisor's list).
 
     `site_codes`: only parts handled at or led by these halls (None: all)."""
-    from django.db.models import Q
-
     today = today or timezone.localdate()
     qs = PartRecord.objects.filter(state=PartState.OPEN, warning_from__lte=today)
     if site_codes is not None:
@@ -41,15 +42,10 @@ def stalled_parts(*, site_codes: list[str] | None = None, today: date | None = N
 
 def stalled_site_codes_for_user(*, user) -> list[str] | None:
     """The halls a supervisor watches: the county sees all (None), others their subtree."""
-    from permissions.access import user_site_grants
-    from permissions.roles import SitePerm
-    from sites.registry.models import Site
-
     grants = user_site_grants(user=user)
     paths = grants.subtree_paths(SitePerm.SUPERVISE) + grants.subtree_paths(SitePerm.REASSIGN_TASKS)
     if any(p.count("/") == 1 for p in paths):
         return None
-    from django.db.models import Q
 
     cond = Q(pk__in=[])
     for path in paths:
@@ -59,11 +55,6 @@ def stalled_site_codes_for_user(*, user) -> list[str] | None:
 
 def cases_ready_to_countersign(*, site):
     """Joint cases led here, running, every part answered or deemed: ready for 集中会签."""
-    from django.db.models import Exists, OuterRef, Prefetch
-
-    from sites.cases.models import Case, CaseStatus
-    from sites.joint.models import DONE_STATES
-
     parts = Part.objects.filter(case=OuterRef("pk"))
     return (
         Case.objects.filter(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from rest_framework import serializers
 
+from county.workdays.selectors import calendar_current
 from sites.cases.models import Outcome
 from sites.cases.serializers import AssignmentInput
 from sites.joint.clock import part_clock_state
@@ -91,10 +93,6 @@ class PartSerializer(serializers.ModelSerializer):
         return _mask(obj.applicant_name)
 
     def get_clock(self, obj) -> dict:
-        from django.utils import timezone
-
-        from county.workdays.selectors import calendar_current
-
         root = self.root  # the calendar is read once per response, not per part
         if not hasattr(root, "_calendar"):
             root._calendar = calendar_current()
@@ -132,8 +130,6 @@ class StalledPartSerializer(serializers.ModelSerializer):
         ]
 
     def get_overdue(self, obj) -> bool:
-        from django.utils import timezone
-
         return obj.deadline < timezone.localdate()
 
 

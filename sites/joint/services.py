@@ -12,6 +12,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from sites.cases import lifecycle
 from sites.cases.models import Case, EventType
@@ -201,8 +202,6 @@ class LateOpinion(Exception):
 def part_opinion_receive(*, origin: str, payload: dict) -> Part:
     """At the lead: an opinion sent by the part's hall. Raises LateOpinion when it belongs to
     an assignment that is no longer current, or the part already has its answer."""
-    from django.utils.dateparse import parse_datetime
-
     part = (
         Part.objects.select_for_update()
         .select_related("site", "lead_site")

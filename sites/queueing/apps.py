@@ -7,4 +7,4 @@ class QueueingConfig(AppConfig):
     verbose_name = "预约与排队叫号"
 
     def ready(self) -> None:
-        from sites.queueing import rules  # noqa: F401  (registers the county rules)
+        from sites.queueing import rules  # noqa: F401  (registers the county rules; after models load)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.backends.postgresql.operations import DatabaseOperations
 
+from county.graph.schema import schema
 from deploy.schemas import SCHEMAS
 
 
@@ -30,11 +35,6 @@ def postgresql_integer_ranges() -> None:
     """Give the model fields PostgreSQL's integer bounds, whatever database this process
     uses: production runs PostgreSQL, whose integer column is int32, while SQLite (the
     embedded default) would advertise int64 bounds the production columns cannot hold."""
-    from django.apps import apps
-    from django.db import connection
-    from django.db.backends.base.operations import BaseDatabaseOperations
-    from django.db.backends.postgresql.operations import DatabaseOperations
-
     # PostgreSQL's operations inherit the standard ranges; SQLite overrides the method
     connection.ops.integer_field_range = BaseDatabaseOperations.integer_field_range.__get__(
         connection.ops
@@ -51,8 +51,6 @@ def _openapi(out: Path) -> None:
 
 
 def _graphql(out: Path) -> None:
-    from county.graph.schema import schema
-
     out.write_text(str(schema).rstrip() + "\n", encoding="utf-8")
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from deploy.celery import app
+
 
 class Command(BaseCommand):
     help = "Run this hall's celery worker with its beat schedule (clock tick every 5 minutes)."
@@ -13,8 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("--loglevel", default="INFO")
 
     def handle(self, *args, **opts):
-        from deploy.celery import app
-
         app.worker_main(
             [
                 "worker",

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from county.assessment.feedback import rating_arrive
+from county.assessment.services import points_record, window_ref
+from county.catalogue.models import Item
 from county.readmodel.models import CaseRecord
 from sites.cases.messages import CASE_EVENT, EVENT_TYPE
 from sites.feedback.appliers import RATING
@@ -31,8 +33,6 @@ def case_event_points(envelope) -> None:
     kind = payload.get("type")
     if kind not in ("overdue", "deemed_consent"):
         return
-    from county.assessment.services import points_record, window_ref
-    from county.catalogue.models import Item
 
     at = parse_datetime(str(payload.get("at") or "")) or timezone.now()
     source_id = f"{payload.get('number')}#{payload.get('seq')}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from county.assessment import feedback as assess
+from county.assessment.models import AssessedWindow
 from sites.feedback.access import may_appeal, may_handle_feedback, require
 from sites.feedback.forms import (
     ComplaintActionForm,
@@ -196,8 +197,6 @@ def complaint_step(request, pk: int):
 @require_POST
 def rating_appeal_by_window(request, pk: int):
     """The window rated asks for 申诉复核 from its own points page."""
-    from county.assessment.models import AssessedWindow
-
     rating = get_object_or_404(Rating, pk=pk)
     data = cleaned(StepForm(request.POST))
     window = get_object_or_404(AssessedWindow, pk=data["window"] or 0)

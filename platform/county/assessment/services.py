@@ -27,6 +27,7 @@ from county.assessment.models import (
 from county.assessment.rules import POINTS
 from county.rules.models import COUNTY_SCOPE, Rule
 from county.rules.selectors import rule_value
+from sites.registry.models import Staff, Window
 
 _SOURCES: dict[str, str] = {}
 
@@ -123,8 +124,6 @@ def staff_ref(
 
 def windows_sync_local() -> int:
     """The county hall's own windows and staff (sites.registry) into the assessed lists."""
-    from sites.registry.models import Staff, Window
-
     count = 0
     for w in Window.objects.select_related("site", "department"):
         ref = window_ref(

@@ -7,6 +7,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
+from county.assessment.feedback import complaints_overdue_charge, ratings_default
+
 BEAT_SCHEDULE = {
     "feedback-daily": {"task": "feedback.daily", "schedule": 3600.0},
 }
@@ -16,6 +18,5 @@ BEAT_SCHEDULE = {
 def feedback_daily() -> dict:
     if settings.HALL_TIER != "county":
         return {}
-    from county.assessment.feedback import complaints_overdue_charge, ratings_default
 
     return {"overdue_days": complaints_overdue_charge(), "defaulted": ratings_default()}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from county.assessment import selectors as s
+from county.assessment.export import rankings_workbook
 from county.assessment.forms import EntryForm, PeriodQuery, PublishForm
 from county.assessment.models import (
     AssessedStaff,
@@ -38,6 +39,7 @@ from sites.feedback.access import (
     may_view_window,
     require,
 )
+from sites.feedback.models import BAD_LEVELS, Rating
 
 HEADER = ["名次", "窗口", "部门", "得分", "扣分", "加分", "评比结果"]
 
@@ -110,7 +112,6 @@ def _rows(rows, attr: str = "award") -> list[list]:
 @login_required
 def ranking_export(request):
     require(may_view_rankings(user=request.user))
-    from county.assessment.export import rankings_workbook
 
     year, month = _period(request)
     t = _tables(year, month)
@@ -142,7 +143,6 @@ def window_page(request, pk: int):
         e.rule_label = labels.get(e.rule, e.rule)
         e.source_label = points_source_label(e.source_type)
     base = s.rule_value(POINTS.key)["base"]
-    from sites.feedback.models import BAD_LEVELS, Rating
 
     appealable = Rating.objects.filter(
         window_site=window.site_code,

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from county.graph.case_loaders import facts_for, item_version_for
 from county.graph.catalogue_types import ItemVersionType, SiteType
+from county.graph.joint_types import parts_for
 from county.graph.loaders import calendar, choice_label, sites_by_code
 from sites.cases.models import CaseStatus, ClockState, EventType, Outcome
 
@@ -65,8 +66,6 @@ class CaseType(graphene.ObjectType):
     )
 
     def resolve_parts(self, info):
-        from county.graph.joint_types import parts_for
-
         return parts_for(info, self.number)
 
     def resolve_status_label(self, info):

@@ -10,10 +10,15 @@ from collections import defaultdict
 
 import graphene
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from county.graph.catalogue_types import SiteType
 from county.graph.loaders import calendar, choice_label, request_cache, sites_by_code
+from sites.joint.access import can_view_stalled
+from sites.joint.clock import part_clock_state
 from sites.joint.models import Opinion, PartRecord, PartState
+from sites.joint.selectors import stalled_parts, stalled_site_codes_for_user
+from sites.registry.models import Department
 
 STALLED_MAX = 200
 
@@ -21,8 +26,6 @@ STALLED_MAX = 200
 def _departments(info) -> dict:
     cache = request_cache(info)
     if "departments" not in cache:
-        from sites.registry.models import Department
-
         cache["departments"] = {d.code: d.name for d in Department.objects.all()}
     return cache["departments"]
 
@@ -128,13 +131,9 @@ class PartType(graphene.ObjectType):
         return calendar(info).working_days_between(timezone.localdate(), self.deadline).days
 
     def resolve_clock_state(self, info):
-        from sites.joint.clock import part_clock_state
-
         return part_clock_state(self)
 
     def resolve_reassignments(self, info):
-        from django.utils.dateparse import parse_datetime
-
         return [
             ReassignmentType(
                 at=parse_datetime(m["at"]),
@@ -157,9 +156,6 @@ class JointQuery(graphene.ObjectType):
     )
 
     def resolve_stalled_parts(self, info, first=50):
-        from sites.joint.access import can_view_stalled
-        from sites.joint.selectors import stalled_parts, stalled_site_codes_for_user
-
         user = info.context.user
         if not can_view_stalled(user=user):
             return []

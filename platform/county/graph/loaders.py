@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from graphql import GraphQLError
+
+from county.readmodel.selectors import statistics
+from county.workdays.selectors import calendar_current
+from permissions.access import SitePerm, user_site_grants
 from sites.registry.models import Site
 
 
@@ -49,19 +54,12 @@ def calendar(info):
     """The working-day calendar, checked once per request."""
     cache = request_cache(info)
     if "calendar" not in cache:
-        from county.workdays.selectors import calendar_current
-
         cache["calendar"] = calendar_current()
     return cache["calendar"]
 
 
 def site_statistics(info, *, since=None, until=None) -> dict[str, dict]:
     """Per-site statistics for a period: two grouped queries for the whole tree."""
-    from graphql import GraphQLError
-
-    from county.readmodel.selectors import statistics
-    from permissions.access import SitePerm, user_site_grants
-
     user = info.context.user
     if not user.is_authenticated or not user_site_grants(user=user).subtree_paths(
         SitePerm.VIEW_CASES

@@ -18,12 +18,16 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from county.catalogue.models import Item
+from county.readmodel.models import CaseRecord
 from county.rules.models import COUNTY_SCOPE
 from county.rules.selectors import rule_values
 from county.supervision.models import Alert, AlertLevel, AlertStep
 from county.supervision.rules import THRESHOLDS, WATCH
 from county.workdays.clock import WorkCalendar
 from county.workdays.selectors import calendar_current
+from sites.cases.models import Case, ClockEntry
+from sites.joint.models import Part, PartRecord
+from sites.registry.selectors import site_current
 
 
 class Rules:
@@ -208,9 +212,6 @@ def alerts_tick(*, today: date | None = None) -> dict:
 
 
 def _county_rows(*, lights, rules, watch, departments) -> list[dict]:
-    from county.readmodel.models import CaseRecord
-    from sites.joint.models import PartRecord
-
     cases = _unlit(
         CaseRecord.objects.filter(status="accepted", deadline__lt=rules.yellow_before(lights))
     ).values_list(
@@ -244,10 +245,6 @@ def _county_rows(*, lights, rules, watch, departments) -> list[dict]:
 
 
 def _hall_rows(*, lights, rules, watch, departments) -> list[dict]:
-    from sites.cases.models import Case, ClockEntry
-    from sites.joint.models import Part
-    from sites.registry.selectors import site_current
-
     here = site_current()
     mine = Case.objects.filter(owner_site=here)
     cases = _unlit(

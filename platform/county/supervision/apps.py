@@ -7,6 +7,7 @@ class SupervisionConfig(AppConfig):
     verbose_name = "电子监察与统计"
 
     def ready(self) -> None:
+        # these import models: only once the app registry is ready
         from county.assessment.services import points_source_register
         from county.supervision import (
             receivers,

@@ -9,6 +9,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from county.assessment.services import points_record, window_ref
 from county.readmodel.models import CaseFact, CaseRecord
 from county.supervision.rollup import (
     SUPPLEMENT_FACTS,
@@ -50,8 +51,6 @@ def _rating_saved(sender, instance, created, **kwargs) -> None:
 def _order_points(sender, order, **kwargs) -> None:
     """An overdue 督办单 costs the window (the department at the hall) the assessment rule's
     points (`supervision_unanswered`), once per order (county.assessment's ledger)."""
-    from county.assessment.services import points_record, window_ref
-
     window = window_ref(
         site_code=order.site_code,
         number=f"部门{order.department_code}",  # as county.assessment names department windows

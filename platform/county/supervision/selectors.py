@@ -10,10 +10,11 @@ import calendar as _calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet, Subquery, Sum
+from django.db.models import F, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from county.catalogue.models import ItemVersion
 from county.supervision.models import (
     COUNTERS,
     Alert,
@@ -22,7 +23,7 @@ from county.supervision.models import (
     StatRow,
     SupervisionOrder,
 )
-from sites.registry.models import Site
+from sites.registry.models import Department, Site
 
 PERIOD_KINDS = {"day": "日", "month": "月", "quarter": "季度", "year": "年"}
 GROUPS = {
@@ -263,11 +264,6 @@ def orders_overdue(*, site: str, department: str | None, period: Period) -> int:
 
 def names_for(by: str | None) -> dict[str, str]:
     """Chinese names of the group keys (sites, departments, items); one query."""
-    from django.db.models import F
-
-    from county.catalogue.models import ItemVersion
-    from sites.registry.models import Department
-
     if by == "site":
         return dict(Site.objects.values_list("code", "name"))
     if by == "department":

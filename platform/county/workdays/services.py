@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+import chinese_calendar
 from django.core.exceptions import ValidationError
 
 from county.catalogue.release import catalogue_change, catalogue_changed
@@ -12,8 +13,6 @@ from county.workdays.models import CalendarDay, CalendarSource, CalendarYear, Da
 
 
 def _library_years() -> list[int]:
-    import chinese_calendar
-
     return sorted({d.year for d in chinese_calendar.holidays})
 
 
@@ -23,8 +22,6 @@ def calendar_seed_from_library(*, years: Iterable[int] | None = None) -> list[in
 
     A year already entered by hand is left alone: the county's word wins.
     """
-    import chinese_calendar
-
     wanted = sorted(set(years) if years is not None else _library_years())
     known = set(_library_years())
     seeded = []

@@ -9,6 +9,8 @@ from django import template
 from django.utils import timezone
 
 from sites.cases.identity import mask_id_number, mask_phone
+from sites.queueing.access import can_call_tickets
+from sites.registry.selectors import site_current
 
 register = template.Library()
 
@@ -44,9 +46,6 @@ def masked_phone(value: str) -> str:
 @register.simple_tag(takes_context=True)
 def may_call(context) -> bool:
     """叫号 and 预审 in the workbench menu: only for those the pages let in (the same check)."""
-    from sites.queueing.access import can_call_tickets
-    from sites.registry.selectors import site_current
-
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return False

@@ -1,5 +1,9 @@
 from django import template
 
+from county.supervision.access import feed_codes
+from permissions.access import AccessDenied
+from sites.registry.selectors import site_current
+
 register = template.Library()
 
 
@@ -25,10 +29,6 @@ def get(mapping: dict, key):
 def may_watch(context) -> bool:
     """The supervision menu's 监察统计 and 预警: only for those the pages let in (the lights
     feed's own check: a supervisor at the county, staff who view the cases at a hall)."""
-    from county.supervision.access import feed_codes
-    from permissions.access import AccessDenied
-    from sites.registry.selectors import site_current
-
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return False
