@@ -23,6 +23,20 @@ def test_at_the_county_the_page_answers_from_the_read_model(client, accepted):
     assert "本站记录" not in page
 
 
+def test_a_county_node_without_the_county_answerer_answers_from_its_own_data(
+    client, accepted, monkeypatch
+):
+    """The answerer is handed in by county.graph (docs/decisions/0025-layers.md); a node
+    without it falls back as if the county were unreachable, never a 500."""
+    from sites.citizen import county_client
+
+    monkeypatch.setattr(county_client, "_here", {})
+    number, code = accepted
+    page = post(client, number, code).content.decode()
+    assert "县级中心暂时无法连接" in page
+    assert "已受理" in page and APPLICANT not in page
+
+
 def test_a_wrong_code_gets_the_one_answer(client, accepted):
     number, _ = accepted
     page = post(client, number, "WRONGCOD").content.decode()
