@@ -368,16 +368,24 @@ def can_accept_item_here(*, user, item, site: Site) -> bool:
 
 
 def can_decide_item_here(*, user, item, site: Site, at=None) -> bool:
-    """May the user decide `item` at `site` (for a case accepted at `at`, default now)? A
-    clerk or chief representative there, and the catalogue's one rule says the hall decides
-    it (county.catalogue.selectors.delegation_decides: the cases app asks the same)."""
+    """May the user decide (sign 办结) `item` at `site` (for a case accepted at `at`, default
+    now)? The catalogue's one rule says the hall decides it (county.catalogue.selectors.
+    delegation_decides: the cases app asks the same), and the person signs there: the 首席代表
+    (`decide_at_site`), or a clerk (`act_at_site`) where the county's signatures rule
+    authorises the item's or department's clerks (seed 001 第十五条; county.rules.signatures,
+    the rule sites.cases.rules.signer_check enforces)."""
     from county.catalogue.models import ItemVersion
     from county.catalogue.selectors import delegation_decides
+    from county.rules.signatures import chief_signs
 
     if not has_site_perm(user=user, site=site, perm=SitePerm.ACT):
         return False
     version = ItemVersion.objects.only("handling_type").get(item=item, number=item.current_version)
-    return delegation_decides(item=item, handling_type=version.handling_type, site=site, at=at)
+    if not delegation_decides(item=item, handling_type=version.handling_type, site=site, at=at):
+        return False
+    if has_site_perm(user=user, site=site, perm=SitePerm.DECIDE):
+        return True
+    return not chief_signs(item_code=item.code, department_code=item.department.code)
 
 
 def roles_of(*, user) -> list[tuple[str, Role]]:
