@@ -12,8 +12,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from county.assessment.announce import STAFF, STAFF_TYPE, WINDOW, WINDOW_TYPE
 from sites.cases.messages import CASE_EVENT, EVENT_TYPE
-from sync.api import applier
+from sync.api import Reject, applier
 
 
 @applier(EVENT_TYPE, owned=True, copies=True, payload=CASE_EVENT)
@@ -67,4 +68,36 @@ def case_event_points(envelope) -> None:
         occurred_on=timezone.localdate(at),
         points=int(points) if isinstance(points, int) else None,
         note=f"联办件{payload.get('number')}逾期默认同意",
+    )
+
+
+@applier(WINDOW_TYPE, payload=WINDOW)
+def window_announced(envelope) -> None:
+    """A hall's window enters the county's assessed list (ranked from that day); a hall
+    speaks only for its own windows."""
+    if settings.HALL_TIER != "county":
+        return
+    payload = envelope.payload
+    if payload["site_code"] != envelope.origin:
+        raise Reject("窗口所属站点与消息来源不符")
+    from county.assessment.services import window_ref
+
+    window_ref(**payload)
+
+
+@applier(STAFF_TYPE, payload=STAFF)
+def staff_announced(envelope) -> None:
+    if settings.HALL_TIER != "county":
+        return
+    payload = envelope.payload
+    if payload["site_code"] != envelope.origin:
+        raise Reject("工作人员所属站点与消息来源不符")
+    from county.assessment.services import staff_ref, window_ref
+
+    window = window_ref(site_code=payload["site_code"], number=payload["window_number"])
+    staff_ref(
+        site_code=payload["site_code"],
+        username=payload["username"],
+        name=payload["name"],
+        window=window,
     )
