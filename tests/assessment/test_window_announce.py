@@ -80,3 +80,19 @@ def test_a_hall_speaks_only_for_its_own_windows(tree, settings):
     )
     inbox_apply(bodies=[signed(data).encode()])
     assert AssessedWindow.objects.filter(site_code="t-huangtan", number="9").exists()
+
+
+def test_windows_opened_before_the_messages_are_announced_by_the_command(tree, settings):
+    """After the upgrade: `hall windows_announce` at 马鞍镇 sends every window it has."""
+    from django.core.management import call_command
+
+    settings.HALL_SITE, settings.HALL_TIER = "t-maan", "township"
+    mzj = Department.objects.get(code="mzj")
+    window_open(site=tree["t-maan"], department=mzj, number="4", name="民政窗口")
+    OutboxMessage.objects.filter(type="assessment.window").delete()  # as if sent by nobody
+    call_command("windows_announce")
+    windows = bodies("assessment.window")
+    assert len(windows) == 1
+    settings.HALL_SITE, settings.HALL_TIER = "county", "county"
+    inbox_apply(bodies=windows)
+    assert AssessedWindow.objects.filter(site_code="t-maan", number="4").exists()
