@@ -55,8 +55,9 @@ def part_departments(version, lead: Department) -> list[Department]:
 
 
 def lead_window(*, site: Site, lead: Department, accepting: Window | None) -> Window | None:
-    """The lead's window at this hall: the accepting one when it is the lead's, else the
-    lead department's first window here (none: the case keeps the accepting window)."""
+    """The lead's window at this hall when the centre chose a lead other than the item's
+    own department: the accepting one when it is the lead's, else the lead department's
+    first window here (none: the case keeps the accepting window)."""
     if accepting is not None and accepting.department_id == lead.pk:
         return accepting
     return Window.objects.filter(site=site, department=lead).order_by("number").first() or accepting

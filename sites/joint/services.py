@@ -104,7 +104,8 @@ def parts_open(*, case: Case, by, at: datetime, assignments: dict | None = None)
         if site != here:
             outbound.part_send(part=part)
         parts.append(part)
-    case.window = lead_window(site=here, lead=lead, accepting=case.window)
+    if lead != version.department:  # the centre chose another lead: its window here
+        case.window = lead_window(site=here, lead=lead, accepting=case.window)
     data = {
         "parts": [part_event_data(p) for p in parts],
         "lead": {"department": lead.code, "window": case.window.number if case.window else ""},
