@@ -113,6 +113,7 @@ def staff_allowed(*, user, here: Site) -> list[tuple[str, str, str]]:
             (county and can_issue_order(user=user)) or bool(hall_feed_codes(user=user, here=here)),
         ),
         ("assessment", "考核", "assessment:ranking", may_view_rankings(user=user)),
+        ("hall-assessment", "本站考核", "assessment-hall", acts),
         ("complaints", "投诉处理", "assessment:complaints", may_handle_feedback(user=user)),
         ("rules", "规则", "rules:list", may_read_rules(user=user)),
         ("catalogue", "管理后台", "admin:index", bool(user.is_staff)),

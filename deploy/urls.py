@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from county.assessment.hall_page import hall_page
 from deploy.views import healthz, home
 from permissions.views import StaffLoginView, StaffLogoutView
 from sites.citizen.views import case_status_page
@@ -29,6 +30,7 @@ urlpatterns = [
     path("wangshang/", include("sites.online.urls")),  # 网上申报
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
     path("jiancha/", include("county.supervision.urls")),  # 电子监察 (county and halls)
+    path("benzhan-kaohe/", hall_page, name="assessment-hall"),  # 本站考核 (every hall)
 ]
 
 if settings.HALL_TIER == "county":  # the view across sites lives at the county only
@@ -48,3 +50,6 @@ if settings.HALL_TIER == "county":  # halls ask about the cases filed there (sig
     from county.readmodel.views import followed  # beside the one route that uses it
 
     urlpatterns.append(path("halls/followed/", followed, name="readmodel-followed"))
+    from county.assessment.hall_api import hall_assessment_view
+
+    urlpatterns.append(path("halls/kaohe/", hall_assessment_view, name="assessment-hall-answer"))

@@ -22,7 +22,8 @@ Sites
     has_site_perm_over(*, user, site, perm) -> bool       held here or at a site above
     site_queryset_for_user(*, user, perm) -> QuerySet[Site]   sites where the user holds perm
     access_site(*, user, code, perm, subtree=False) -> Site   AccessNotFound / AccessDenied
-Delegated items: county.catalogue.access (can_accept_item_here, can_decide_item_here)
+Delegated items: county.catalogue.access (can_accept_item_here); who signs there:
+county.rules.signatures (can_decide_item_here)
 Other
     is_read_only(*, user) -> bool            holds only read-only roles (auditor)
     Action, SitePerm, CasePerm, DelegationPerm, Role   re-exported constants

@@ -8,8 +8,11 @@ from django.core.exceptions import ValidationError
 
 from county.rules.registry import rule_register
 from county.rules.selectors import rule_value
+from county.rules.signatures import SIGNATURES, SIGNATURES_KEY, chief_signs
 from permissions.access import has_site_perm
 from permissions.roles import SitePerm
+
+__all__ = ["SIGNATURES", "SIGNATURES_KEY", "SUPPLEMENT", "SUPPLEMENT_KEY", "signer_check"]
 
 SUPPLEMENT_KEY = "cases.supplement"
 SUPPLEMENT = rule_register(
@@ -28,19 +31,6 @@ def supplement_restarts() -> bool:
     return bool(rule_value(SUPPLEMENT_KEY)["restart"])
 
 
-SIGNATURES_KEY = "cases.signatures"
-SIGNATURES = rule_register(
-    key=SIGNATURES_KEY,
-    label="办结与会签签批",
-    default={"chief_signs": True},
-    labels={
-        "chief_signs": "办结和联办会签须由首席代表(审批签章权限)签批；"
-        "关闭(可按部门或事项设置)：部门授权窗口办事员签批",
-    },
-    source="seed 001 第十五条(一)(三)：首席代表代表本部门行使审批职权，签署联合审批事项的会签意见",
-)
-
-
 def signer_check(*, case, here, by) -> None:
     """Seed 001 第十五条: the 首席代表 (审批签章, `decide_at_site`) signs 办结 and 会签,
     unless the department or item's rule authorises its clerks. A clerk may still prepare
@@ -50,8 +40,7 @@ def signer_check(*, case, here, by) -> None:
     if by is None:
         return
     version = case.item_version
-    scopes = (f"item:{version.item.code}", f"department:{version.item.department.code}")
-    if not rule_value(SIGNATURES_KEY, scopes=scopes)["chief_signs"]:
+    if not chief_signs(item_code=version.item.code, department_code=version.item.department.code):
         return
     if has_site_perm(user=by, site=here, perm=SitePerm.DECIDE):
         return

@@ -20,6 +20,7 @@ from sites.cases.services import case_decide
 from sites.joint import outbound
 from sites.joint.access import part_grants_sync
 from sites.joint.clock import joint_rule, part_clock_set
+from sites.joint.lead import lead_department, lead_window, part_departments
 from sites.joint.models import DONE_STATES, Opinion, Part, PartState, WindowDeduction
 from sites.joint.snapshot import part_event_data
 from sites.registry.models import Site
@@ -60,7 +61,8 @@ def parts_open(*, case: Case, by, at: datetime, assignments: dict | None = None)
     version = case.item_version
     if case.parts.exists():
         raise ValidationError({"case": "该联办件已分送协办部门。"})
-    departments = list(version.co_departments.order_by("code"))
+    lead = lead_department(version)
+    departments = part_departments(version, lead)
     if not departments:
         raise ValidationError({"case": "事项未设联办部门，无法分送。"})
     assignments = assignments or {}
@@ -103,7 +105,12 @@ def parts_open(*, case: Case, by, at: datetime, assignments: dict | None = None)
         if site != here:
             outbound.part_send(part=part)
         parts.append(part)
-    data = {"parts": [part_event_data(p) for p in parts]}
+    if lead != version.department:  # the centre chose another lead: its window here
+        case.window = lead_window(site=here, lead=lead, accepting=case.window)
+    data = {
+        "parts": [part_event_data(p) for p in parts],
+        "lead": {"department": lead.code, "window": case.window.number if case.window else ""},
+    }
     lifecycle.event_record(case, type=EventType.PARTS_OPENED, by=by, here=here, at=at, data=data)
     return parts
 

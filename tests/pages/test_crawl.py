@@ -48,6 +48,8 @@ NOT_LINKED = {
     "xianshi/shuju/",
     # halls ask the county with a signed request; not a page
     "halls/followed/",
+    # ... and about their own windows' assessment (本站考核 asks it); not a page
+    "halls/kaohe/",
     # 申诉复核 of a rating: the form is on a window's own points page, shown only to the staff
     # seated at that window (the demo seats nobody); tests/feedback covers it
     "kaohe/chaping/<int:pk>/shensu/",

@@ -34,6 +34,14 @@ HAND = {
     "avg_handle_days": 3.5,  # (4 + 0 + 9 + 1) / 4
     "promised_speedup_rate": 0.5333,  # A C G: (15 - 7) / 15 each; B has no legal limit
     "actual_speedup_rate": 0.6889,  # (11/15 + 6/15 + 14/15) / 3 = 31/45
+    # 四率 (seed 000): 马鞍镇 should handle 27 delegated items, 石桥村 and 刘家村 12 each; no
+    # window is known to the county in this fixture, so none is in the hall
+    "items_due": 51,
+    "items_in_hall": 0,
+    "in_hall_rate": 0.0,
+    "integration_rate": 0.0,
+    "authorised_rate": None,  # of no item in the hall
+    "hall_completion_rate": 0.6,  # = 办结率
 }
 
 

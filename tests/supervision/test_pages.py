@@ -52,6 +52,10 @@ def test_the_excel_export_agrees_with_the_hand_count(supervisor, client):
         "supplement_return_rate",
         "rating_rate",
         "satisfaction_rate",
+        "integration_rate",
+        "in_hall_rate",
+        "authorised_rate",
+        "hall_completion_rate",
     ]
     assert dict(zip(keys, total[1:], strict=True)) == {k: HAND[k] for k in keys}
     assert by_label["石桥村便民服务站"][1:4] == (1, 0, 0)  # A counts once, at t-maan

@@ -142,3 +142,39 @@ def test_a_forwarded_case_counts_once():
     assert (township["received"], township["accepted"], township["concluded"]) == (1, 3, 3)
     assert township["completion_rate"] == 1.0
     assert (village["received"], village["accepted"], village["completion_rate"]) == (2, 0, None)
+
+
+SITES = ["county", "t-maan", "v-shiqiao"]
+ITEM_DEPTS = {"mzj-001": "mzj", "mzj-002": "mzj", "rsj-001": "rsj", "wjj-002": "wjj"}
+hall_items = st.lists(
+    st.tuples(st.sampled_from(SITES), st.sampled_from(sorted(ITEM_DEPTS)), st.booleans()),
+    max_size=30,
+)
+hall_windows = st.sets(st.tuples(st.sampled_from(SITES), st.sampled_from(["mzj", "rsj", "wjj"])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(hall_items, hall_windows)
+def test_no_four_rate_exceeds_one_hundred_percent(items, windows):
+    """The 四率 (seed 000) over random catalogues and windows, grouped as the reports group
+    them (all, per hall, per department, per item): each part is a subset of its whole."""
+    from county.supervision.four_rates import rates_of
+
+    pairs = [
+        {
+            "site": site,
+            "item": item,
+            "department": ITEM_DEPTS[item],
+            "decides": decides,
+            "in_hall": (site, ITEM_DEPTS[item]) in windows,
+        }
+        for site, item, decides in set(items)
+    ]
+    groups = [pairs]
+    for field in ("site", "department", "item"):
+        for key in {p[field] for p in pairs}:
+            groups.append([p for p in pairs if p[field] == key])
+    for group in groups:
+        rates = rates_of(group)
+        for rate in ("in_hall_rate", "integration_rate", "authorised_rate"):
+            assert rates[rate] is None or 0 <= rates[rate] <= 1, (rate, group)

@@ -13,8 +13,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from county.assessment.announce import STAFF, STAFF_TYPE, WINDOW, WINDOW_TYPE
 from county.assessment.feedback import rating_arrive
-from county.assessment.services import points_record, window_ref
+from county.assessment.services import points_record, staff_ref, window_ref
 from county.catalogue.models import Item
 from county.readmodel.models import CaseRecord
 from sites.cases.messages import CASE_EVENT, EVENT_TYPE
@@ -114,3 +115,31 @@ def _may_rate(origin: str, key: str) -> bool:
     if len(paths) < 2:
         return False
     return paths[origin].startswith(paths[issuer]) or paths[issuer].startswith(paths[origin])
+
+
+@applier(WINDOW_TYPE, payload=WINDOW)
+def window_announced(envelope) -> None:
+    """A hall's window enters the county's assessed list (ranked from that day); a hall
+    speaks only for its own windows."""
+    if settings.HALL_TIER != "county":
+        return
+    payload = envelope.payload
+    if payload["site_code"] != envelope.origin:
+        raise Reject("窗口所属站点与消息来源不符")
+    window_ref(**payload)
+
+
+@applier(STAFF_TYPE, payload=STAFF)
+def staff_announced(envelope) -> None:
+    if settings.HALL_TIER != "county":
+        return
+    payload = envelope.payload
+    if payload["site_code"] != envelope.origin:
+        raise Reject("工作人员所属站点与消息来源不符")
+    window = window_ref(site_code=payload["site_code"], number=payload["window_number"])
+    staff_ref(
+        site_code=payload["site_code"],
+        username=payload["username"],
+        name=payload["name"],
+        window=window,
+    )

@@ -1,5 +1,6 @@
 """Windows are assessed from the day they open: the county's own windows (sites.registry)
-enter the assessed list when they are saved, never when a page is read (issue 22)."""
+enter the assessed list when they are saved, never when a page is read (issue 22); every
+other hall announces its windows and staff to the county by a sync message (announce.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from county.assessment.announce import staff_announce, window_announce
 from county.assessment.services import staff_ref, window_ref
 from sites.registry.models import Staff, Window
 
@@ -14,6 +16,7 @@ from sites.registry.models import Staff, Window
 @receiver(post_save, sender=Window, dispatch_uid="assessment-window-opened")
 def _window_saved(sender, instance, **kwargs) -> None:
     if settings.HALL_TIER != "county":
+        window_announce(instance)
         return
     window_ref(
         site_code=instance.site.code,
@@ -27,7 +30,10 @@ def _window_saved(sender, instance, **kwargs) -> None:
 
 @receiver(post_save, sender=Staff, dispatch_uid="assessment-staff-placed")
 def _staff_saved(sender, instance, **kwargs) -> None:
-    if settings.HALL_TIER != "county" or instance.window_id is None:
+    if instance.window_id is None:
+        return
+    if settings.HALL_TIER != "county":
+        staff_announce(instance)
         return
     window = instance.window
     ref = window_ref(site_code=window.site.code, number=window.number, name=window.name)

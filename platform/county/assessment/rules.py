@@ -73,6 +73,8 @@ def _awards_check(value: dict) -> None:
             raise ValidationError("优秀比例应在0到1之间(如0.1表示10%)")
     if value["qualified_min_score"] > value["advanced_min_score"]:
         raise ValidationError("合格最低得分不能高于先进最低得分")
+    if min(value["ineligible_overdue_days"], value["ineligible_overdue_cases"]) < 1:
+        raise ValidationError("取消评优资格的超期件数和天数应至少为1")
     if min(value["red_flags"], value["excellent_windows"], value["quality_windows_max"]) < 0:
         raise ValidationError("名额不能为负数")
 
@@ -129,6 +131,7 @@ AWARDS = rule_register(
         "upheld_complaints_sent_back": 2,
         "ineligible_complaint_days": 22,
         "ineligible_overdue_cases": 3,
+        "ineligible_overdue_days": 3,
     },
     labels={
         "red_flags": "季度流动红旗(红旗窗口)名额",
@@ -141,6 +144,7 @@ AWARDS = rule_register(
         "upheld_complaints_sent_back": "一年内投诉属实次数达此数退回原单位",
         "ineligible_complaint_days": "此数个工作日内两次投诉属实取消评优资格",
         "ineligible_overdue_cases": "年超期办件达此数取消评优资格",
+        "ineligible_overdue_days": "同一行政审批事项超期达此天数(自然日)取消评优资格",
     },
     source="seed 002 三、四、五；seed 004 二；seed 000 第二十五、二十六条",
     check=_awards_check,

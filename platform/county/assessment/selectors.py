@@ -27,6 +27,7 @@ from itertools import pairwise
 
 from django.db.models import Count, Q, Sum
 
+from county.assessment.eligibility import window_ineligible
 from county.assessment.models import AssessedStaff, AssessedWindow, PointEntry
 from county.assessment.rules import AWARDS, POINTS
 from county.rules.selectors import rule_value
@@ -167,26 +168,46 @@ def places(rows: list[Standing], n: int, *, start_rank: int = 1) -> list[Standin
     return [r for r in rows if r.rank >= start_rank and r.rank + size[r.rank] - 1 <= n]
 
 
+def eligible_places(rows: list[Standing], n: int) -> list[Standing]:
+    """`places` among the eligible only (第二十五条: an ineligible window takes no place);
+    the rows keep their ranks by score."""
+    eligible = [r for r in rows if not r.ineligible]
+    if len(eligible) == len(rows):
+        return places(rows, n)
+    _rank(eligible)
+    chosen = places(eligible, n)
+    _rank(rows)
+    return chosen
+
+
+def _windows_ineligible(rows: list[Standing], start: date, end: date, rule: dict, year: bool):
+    reasons = window_ineligible(start=start, end=end, rule=rule, year_count=year)
+    for r in rows:
+        r.ineligible = reasons.get(r.subject.pk, [])
+    return rows
+
+
 def quarter_awards(*, year: int, quarter: int) -> list[Standing]:
-    """流动红旗 (红旗窗口) to the first, 优秀窗口 to the second and third (seed 002)."""
+    """流动红旗 (红旗窗口) to the first, 优秀窗口 to the second and third (seed 002), among
+    the windows not disqualified by 第二十五条(三) in the quarter."""
     rule = rule_value(AWARDS.key)
-    rows = window_standings(
-        start=quarter_range(year, quarter)[0], end=quarter_range(year, quarter)[1]
-    )
+    start, end = quarter_range(year, quarter)
+    rows = _windows_ineligible(window_standings(start=start, end=end), start, end, rule, False)
     flags = int(rule["red_flags"])
-    for r in places(rows, flags):
+    for r in eligible_places(rows, flags):
         r.award = "流动红旗"
-    for r in places(rows, flags + int(rule["excellent_windows"])):
+    for r in eligible_places(rows, flags + int(rule["excellent_windows"])):
         r.award = r.award or "优秀窗口"
     return rows
 
 
 def month_quality_windows(*, year: int, month: int) -> list[Standing]:
     """At most N 优质服务窗口 a month (seed 004): the best by score, no minimum (the seed
-    sets none)."""
+    sets none), among the windows not disqualified by 第二十五条(三) in the month."""
     rule = rule_value(AWARDS.key)
-    rows = window_standings(start=month_range(year, month)[0], end=month_range(year, month)[1])
-    for r in places(rows, int(rule["quality_windows_max"])):
+    start, end = month_range(year, month)
+    rows = _windows_ineligible(window_standings(start=start, end=end), start, end, rule, False)
+    for r in eligible_places(rows, int(rule["quality_windows_max"])):
         r.award = "优质服务窗口"
     return rows
 
@@ -223,7 +244,8 @@ def _grade(rows: list[Standing], share: float, rule: dict) -> list[Standing]:
 
 def annual_window_grades(*, year: int) -> list[Standing]:
     rule = rule_value(AWARDS.key)
-    rows = window_standings(start=year_range(year)[0], end=year_range(year)[1])
+    start, end = year_range(year)
+    rows = _windows_ineligible(window_standings(start=start, end=end), start, end, rule, True)
     return _grade(rows, float(rule["excellent_window_share"]), rule)
 
 

@@ -3,15 +3,13 @@ and the guardian grants on the catalogue's Delegation rows (county.catalogue.gra
 them). Reads delegation rows, so it lives beside them (docs/decisions/0025-layers.md).
 
     can_accept_item_here(*, user, item, site) -> bool
-    can_decide_item_here(*, user, item, site, at=None) -> bool
 """
 
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
-from county.catalogue.models import Delegation, ItemVersion
-from county.catalogue.selectors import delegation_decides
+from county.catalogue.models import Delegation
 from permissions.access import has_site_perm
 from permissions.models import DelegationGroupObjectPermission, DelegationUserObjectPermission
 from permissions.roles import DelegationPerm, SitePerm
@@ -47,13 +45,3 @@ def can_accept_item_here(*, user, item, site: Site) -> bool:
         site_perms=(SitePerm.ACT, SitePerm.FILE_AS_AGENT),
         perm=DelegationPerm.ACCEPT,
     )
-
-
-def can_decide_item_here(*, user, item, site: Site, at=None) -> bool:
-    """May the user decide `item` at `site` (for a case accepted at `at`, default now)? A
-    clerk or chief representative there, and the catalogue's one rule says the hall decides
-    it (county.catalogue.selectors.delegation_decides: the cases app asks the same)."""
-    if not has_site_perm(user=user, site=site, perm=SitePerm.ACT):
-        return False
-    version = ItemVersion.objects.only("handling_type").get(item=item, number=item.current_version)
-    return delegation_decides(item=item, handling_type=version.handling_type, site=site, at=at)

@@ -52,6 +52,13 @@ class FiguresSerializer(serializers.Serializer):
     avg_handle_days = serializers.FloatField(allow_null=True, help_text="平均办理用时(工作日)")
     promised_speedup_rate = serializers.FloatField(allow_null=True, help_text="承诺提速率")
     actual_speedup_rate = serializers.FloatField(allow_null=True, help_text="实际提速率")
+    # 四率 (seed 000; county.supervision.four_rates says how each is counted)
+    items_due = serializers.IntegerField(help_text="应进事项(站点×事项)")
+    items_in_hall = serializers.IntegerField(help_text="已进厅事项")
+    integration_rate = serializers.FloatField(allow_null=True, help_text="审批职能整合率")
+    in_hall_rate = serializers.FloatField(allow_null=True, help_text="应进事项进厅率")
+    authorised_rate = serializers.FloatField(allow_null=True, help_text="窗口授权到位率")
+    hall_completion_rate = serializers.FloatField(allow_null=True, help_text="进厅事项办结率")
 
 
 class ReportSerializer(serializers.Serializer):

@@ -25,6 +25,10 @@ COLUMNS = [
     ("supplement_return_rate", "补办件补齐率", "0.00%"),
     ("rating_rate", "评价率", "0.00%"),
     ("satisfaction_rate", "满意度", "0.00%"),
+    ("integration_rate", "审批职能整合率", "0.00%"),
+    ("in_hall_rate", "应进事项进厅率", "0.00%"),
+    ("authorised_rate", "窗口授权到位率", "0.00%"),
+    ("hall_completion_rate", "进厅事项办结率", "0.00%"),
 ]
 GROUP_HEADINGS = {
     "site": "站点",
@@ -53,7 +57,7 @@ def figures_workbook(*, title: str, by: str, rows: list[dict], total: dict, name
         for (_, _, fmt), cell in zip(COLUMNS, sheet[sheet.max_row][1:], strict=True):
             cell.number_format = fmt
     sheet.column_dimensions["A"].width = 28
-    for letter in "BCDEFGHIJKLM":
+    for letter in "BCDEFGHIJKLMNOPQRSTU":
         sheet.column_dimensions[letter].width = 12
     sheet.freeze_panes = "B3"
     out = BytesIO()

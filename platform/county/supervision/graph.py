@@ -40,6 +40,12 @@ class FiguresType(graphene.ObjectType):
     avg_handle_days = graphene.Float(description="平均办理用时(工作日)")
     promised_speedup_rate = graphene.Float(description="承诺提速率")
     actual_speedup_rate = graphene.Float(description="实际提速率")
+    items_due = graphene.Int(required=True, description="应进事项(站点×事项)")
+    items_in_hall = graphene.Int(required=True, description="已进厅事项")
+    integration_rate = graphene.Float(description="审批职能整合率")
+    in_hall_rate = graphene.Float(description="应进事项进厅率")
+    authorised_rate = graphene.Float(description="窗口授权到位率")
+    hall_completion_rate = graphene.Float(description="进厅事项办结率")
 
 
 class SupervisionReportType(graphene.ObjectType):

@@ -15,6 +15,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from county.catalogue.models import ItemVersion
+from county.supervision.four_rates import attach as four_rates_attach
 from county.supervision.models import (
     COUNTERS,
     Alert,
@@ -189,9 +190,14 @@ def figures(
     """The figures of a period for a set of halls (None: all), optionally one department or
     item; with `by` ("site", "department", "item", "month", "day") one row per group."""
     qs = _rows(period, sites=sites, department=department, item=item, by=by)
+    narrow = {"department": department, "item": item}
     if by is None:
-        return derive(qs.aggregate(**_SUMS))
-    return [{"key": key, **derive(sums)} for key, sums in _grouped(qs, by)]
+        total = derive(qs.aggregate(**_SUMS))
+        four_rates_attach(total=total, rows=[], end=period.end, sites=sites, by=None, **narrow)
+        return total
+    rows = [{"key": key, **derive(sums)} for key, sums in _grouped(qs, by)]
+    four_rates_attach(total={}, rows=rows, end=period.end, sites=sites, by=by, **narrow)
+    return rows
 
 
 def _grouped(qs: QuerySet, by: str) -> list[tuple[str, dict]]:
@@ -212,8 +218,10 @@ def figures_with_total(
 ) -> tuple[dict, list[dict]]:
     """The total and one row per group from one query (the groups partition the rows)."""
     groups = _grouped(_rows(period, sites=sites, by=by), by)
-    total = {c: sum((sums[c] or 0) for _, sums in groups) for c in COUNTERS}
-    return derive(total), [{"key": key, **derive(sums)} for key, sums in groups]
+    total = derive({c: sum((sums[c] or 0) for _, sums in groups) for c in COUNTERS})
+    rows = [{"key": key, **derive(sums)} for key, sums in groups]
+    four_rates_attach(total=total, rows=rows, end=period.end, sites=sites, by=by)
+    return total, rows
 
 
 def trend(*, sites: list[str] | None, until: date, months: int = 12) -> list[dict]:
@@ -227,6 +235,7 @@ def trend(*, sites: list[str] | None, until: date, months: int = 12) -> list[dic
     while day <= period.end:
         out.append({"key": day.isoformat()[:7], **derive(found.get(day, {}))})
         day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    four_rates_attach(total={}, rows=out, end=period.end, sites=sites, by="month")
     return out
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from county.readmodel.models import CaseRecord
+from county.rules.selectors import rule_value
 from county.supervision import selectors as sel
 from county.supervision.access import (
     access_supervision,
@@ -24,6 +25,7 @@ from county.supervision.access import (
 )
 from county.supervision.exports import COLUMNS, figures_workbook
 from county.supervision.forms import EARLIEST_YEAR, AnswerForm, OrderForm, ScopeQuery
+from county.supervision.four_rates import TARGET as FOUR_RATES
 from county.supervision.models import AlertLevel, OrderState, SupervisionOrder
 from county.supervision.orders import order_answer, order_issue
 from permissions.access import DENIED_MESSAGE
@@ -93,6 +95,7 @@ def dashboard(request):
         "total": total,
         "rows": rows,
         "columns": COLUMNS,
+        "four_target": f"{float(rule_value(FOUR_RATES.key)['target']) * 100:g}%",
         "trend": sel.trend(sites=codes, until=period.end, months=12),
         "reds": list(sel.alert_list(sites=codes, level=AlertLevel.OVERDUE)[:20]),
         "yellow_count": sel.alert_list(sites=codes, level=AlertLevel.WARNING).count(),
