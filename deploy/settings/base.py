@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "county.graph",
     "county.assessment",
     "sites.feedback",
+    "sites.notify",
     "county.supervision",
 ]
 GRAPHENE = {
