@@ -24,10 +24,12 @@ def _beat_schedule(sender, **kwargs) -> None:
     from sites.cases.tasks import BEAT_SCHEDULE
     from sites.feedback.tasks import BEAT_SCHEDULE as FEEDBACK_SCHEDULE
     from sites.joint.tasks import BEAT_SCHEDULE as JOINT_SCHEDULE
+    from sites.notify.tasks import BEAT_SCHEDULE as NOTIFY_SCHEDULE
 
     sender.conf.beat_schedule = {
         **BEAT_SCHEDULE,
         **JOINT_SCHEDULE,
         **FEEDBACK_SCHEDULE,
         **SUPERVISION_SCHEDULE,
+        **NOTIFY_SCHEDULE,
     }

@@ -37,7 +37,7 @@ class Notification(models.Model):
     next_try_at = models.DateTimeField("下次发送时间")
     last_error = models.CharField("最近错误", max_length=200, blank=True)
     created_at = models.DateTimeField("生成时间")
-    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    done_at = models.DateTimeField("完成时间", null=True, blank=True)  # sent or finally failed
 
     class Meta:
         verbose_name = "短信通知"
@@ -67,3 +67,28 @@ class SmsRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class NotifyReport(models.Model):
+    """At the county: each hall's notifications' final outcomes (e-supervision, figures)."""
+
+    site = models.CharField("站点", max_length=40)
+    key = models.CharField("幂等键", max_length=120)
+    case_number = models.CharField("办件编号", max_length=64, blank=True)
+    kind = models.CharField("类型", max_length=32)
+    status = models.CharField("状态", max_length=10, choices=Status.choices)
+    attempts = models.PositiveSmallIntegerField("发送次数", default=0)
+    error = models.CharField("最近错误", max_length=200, blank=True)
+    created_at = models.DateTimeField("生成时间")
+    done_at = models.DateTimeField("完成时间")
+
+    class Meta:
+        verbose_name = "短信发送结果"
+        verbose_name_plural = "短信发送结果"
+        constraints = [
+            models.UniqueConstraint(fields=["site", "key"], name="notify_report_site_key"),
+        ]
+        indexes = [models.Index(fields=["status", "done_at"], name="notify_report_status")]
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.key}"
