@@ -21,6 +21,7 @@ from permissions.queue import can_call_tickets, can_prereview, can_view_queue_st
 from permissions.roles import SitePerm
 from permissions.rules_access import may_read_rules
 from permissions.supervision_access import can_issue_order, hall_feed_codes, supervised_codes
+from sites.notify.access import may_view_sms_log
 from sites.registry.models import Site, Tier
 from sites.registry.tree import site_spec
 
@@ -99,6 +100,7 @@ def staff_allowed(*, user, here: Site) -> list[tuple[str, str, str]]:
         ),
         ("countersign", "集中会签", "workbench:countersign", grants.has(SitePerm.DECIDE, here.id)),
         ("stalled", "停滞联办", "workbench:stalled", can_view_stalled(user=user)),
+        ("sms", "短信记录", "notify:log", may_view_sms_log(user=user, here=here)),
     ]
     supervised = supervised_codes(user=user) if county else []
     feed = supervised if county else hall_feed_codes(user=user, here=here)
@@ -112,6 +114,7 @@ def staff_allowed(*, user, here: Site) -> list[tuple[str, str, str]]:
             "supervision:orders",
             (county and can_issue_order(user=user)) or bool(hall_feed_codes(user=user, here=here)),
         ),
+        ("sms-watch", "短信监察", "notify:supervision", county and supervised != []),
         ("assessment", "考核", "assessment:ranking", may_view_rankings(user=user)),
         ("complaints", "投诉处理", "assessment:complaints", may_handle_feedback(user=user)),
         ("rules", "规则", "rules:list", may_read_rules(user=user)),

@@ -29,6 +29,7 @@ urlpatterns = [
     path("wangshang/", include("sites.online.urls")),  # 网上申报
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
     path("jiancha/", include("county.supervision.urls")),  # 电子监察 (county and halls)
+    path("duanxin/", include("sites.notify.urls")),  # 短信记录 (each hall), 短信监察 (county)
 ]
 
 if settings.HALL_TIER == "county":  # the view across sites lives at the county only

@@ -1,0 +1,30 @@
+"""Who may read notifications: the same checks for the menu (deploy/navigation.py) and views.
+
+- 短信记录 (this hall's SMS): staff who handle cases here (受理/审批) or supervise this hall
+  (at it or above it). Phones are masked on the page all the same.
+- 短信监察 (the county's list of failed notifications and the monthly figures): at the
+  county, supervisors; each sees the halls they supervise.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from permissions.access import has_site_perm_over, user_site_grants
+from permissions.roles import SitePerm
+from permissions.supervision_access import supervised_codes
+
+
+def may_view_sms_log(*, user, here) -> bool:
+    grants = user_site_grants(user=user)
+    if grants.has(SitePerm.ACT, here.id) or grants.has(SitePerm.DECIDE, here.id):
+        return True
+    return has_site_perm_over(user=user, site=here, perm=SitePerm.SUPERVISE)
+
+
+def sms_supervised_codes(*, user) -> list[str] | None:
+    """The halls whose notification outcomes this person sees at the county (None: all;
+    [] refuses)."""
+    if settings.HALL_TIER != "county":
+        return []
+    return supervised_codes(user=user)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from sites.notify import views
+
+app_name = "notify"
+urlpatterns = [
+    path("", views.sms_log, name="log"),
+    path("jiancha/", views.supervision, name="supervision"),
+]
