@@ -16,7 +16,6 @@ from sites.cases.models import CaseEvent, EventType
 from sites.notify.services import notify
 
 E = EventType
-QUERY = "凭通知书上的编号和查询码查询"
 
 
 def _context(event: CaseEvent) -> list[tuple[str, dict]]:
@@ -24,7 +23,7 @@ def _context(event: CaseEvent) -> list[tuple[str, dict]]:
     reason = str(data.get("reason") or data.get("note") or "")[:40]
     match event.type:
         case E.SUBMITTED:
-            return [("receipt", {"query": QUERY})]
+            return [("receipt", {})]
         case E.SUPPLEMENT_REQUESTED:
             return [("supplement_requested", {"items": data.get("items") or case.supplement_items})]
         case E.SUPPLEMENT_COMPLETED if "deferred_supplied" not in data:

@@ -7,7 +7,7 @@ tone and fit one SMS segment (70 Chinese characters) with realistic values
 
 | kind | when | context fields |
 |---|---|---|
-| receipt | 收件 (case filed) | number, item, hall, query |
+| receipt | 收件 (case filed) | number, item, hall |
 | supplement_requested | 一次性告知补正 | number, items |
 | supplement_completed | 补办件补齐材料 | number, date |
 | accepted | 受理 | number, item, date (承诺办结日) |
@@ -51,8 +51,8 @@ KINDS: dict[str, Kind] = dict(
         _k(
             "receipt",
             "收件回执",
-            "您的“{item}”申请已收件，编号{number}，可凭通知书上的编号和查询码查询办理进度。",
-            "number item hall query",
+            "您的“{item}”申请已由{hall}收件，编号{number}，请凭编号和查询码查询进度。",
+            "number item hall",
         ),
         _k(
             "supplement_requested",
@@ -146,7 +146,6 @@ SAMPLE = {
     "number": "T-MAAN-20261207-0001",
     "item": "城乡居民最低生活保障",
     "hall": "马鞍镇便民服务中心",
-    "query": "",
     "items": "户口簿复印件、收入证明",
     "date": "12月21日",
     "outcome": "准予许可",
