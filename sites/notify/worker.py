@@ -34,7 +34,7 @@ BACKOFF_MAX = 3600
 
 def lease() -> timedelta:
     """How long a claimed row stays 发送中 before another run may send it again."""
-    return timedelta(seconds=settings.HALL_SMS_TIMEOUT * 2 + 30)
+    return timedelta(seconds=settings.HALL_SMS_TIMEOUT * 2 + 5)
 
 
 def claim(*, limit: int = 50, now: datetime | None = None) -> list[Notification]:
