@@ -15,7 +15,9 @@ class LogQuery(forms.Form):
         required=False,
         choices=[("", "全部")] + [(k.name, k.label) for k in KINDS.values()],
     )
-    page = forms.IntegerField(label="页码", required=False, min_value=1, max_value=100_000)
+    page = forms.IntegerField(
+        label="页码", required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput
+    )
 
     def value(self, name: str):
         return self.cleaned_data.get(name) if self.is_valid() else None
