@@ -32,6 +32,7 @@ class FakeSms:
         self.delivered: dict[str, dict] = {}  # key -> the message, once
         self.requests: Counter = Counter()  # key -> how many calls carried it
         self.failures = 0
+        self.repeats = 0  # calls for a key already delivered (a sender that sent twice)
         self.failure_rate = failure_rate
         self.delay = delay
         self.slow = 3.0
@@ -115,6 +116,7 @@ class FakeSms:
                 what = fake._decide(message)
                 with fake.lock:
                     fake.requests[key] += 1
+                    fake.repeats += key in fake.delivered
                     if what == "fail":
                         fake.failures += 1
                     else:
