@@ -7,4 +7,4 @@ class NotifyConfig(AppConfig):
     verbose_name = "短信通知"
 
     def ready(self) -> None:
-        from sites.notify import hooks, rules  # noqa: F401  (registers the rules and receivers)
+        from sites.notify import hooks, queue, rules  # noqa: F401  (rules and receivers)

@@ -123,13 +123,13 @@ KINDS: dict[str, Kind] = dict(
         _k(
             "appointment_confirmed",
             "预约成功",
-            "您已预约{day}{period}到{hall}{department}办事，请按时到达并取号。",
+            "您已预约{day}{period}到{hall}{department}办事，请按时到达并凭预约码签到。",
             "hall department day period",
         ),
         _k(
             "appointment_reminder",
             "预约提醒",
-            "提醒：您预约了明天{day}{period}到{hall}{department}办事，请按时到达。",
+            "提醒：您预约了{day}{period}到{hall}{department}办事，请按时到达并签到。",
             "hall department day period",
         ),
         _k(
@@ -157,7 +157,7 @@ SAMPLE = {
     "tracking": "1234567890123",
     "department": "民政办",
     "day": "12月8日",
-    "period": "上午",
+    "period": "09:30",
     "ticket": "A012",
     "ahead": "3",
     "window": "3号窗口",
