@@ -47,7 +47,7 @@ SENDING_KEY = "notify.sending"
 SENDING = rule_register(
     key=SENDING_KEY,
     label="短信发送重试",
-    default={"attempts": 6, "backoff_seconds": 30},
+    default={"attempts": 8, "backoff_seconds": 30},
     labels={
         "attempts": "每条短信最多发送次数(之后记为发送失败，在状态页和电子监察中显示)",
         "backoff_seconds": "首次重试等待秒数(之后每次加倍)",

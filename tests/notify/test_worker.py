@@ -8,10 +8,12 @@ from django.test import Client
 from django.utils import timezone
 
 from county.rules.models import Rule
+from deploy.celery import app
 from sites.notify.gateways import HttpGateway
-from sites.notify.models import Notification, NotifyReport, Status
+from sites.notify.models import Notification, NotifyReport, SmsRecord, Status
 from sites.notify.rules import SENDING_KEY
 from sites.notify.services import notify
+from sites.notify.tasks import send
 from sites.notify.worker import send_due
 from sync.models import OutboxMessage
 from tests.cases.factories import PHONE, case_make, clerk
@@ -112,3 +114,18 @@ def test_a_refused_connection_is_retried(township, fake):
     assert send_due(gateway=dead)["pending"] == 1
     assert send_due(gateway=gateway(fake), now=later(31))["sent"] == 1
     assert list(fake.delivered) == [row.key]
+
+
+def test_beat_sends_every_five_seconds_and_reminds_appointments():
+    app.loader.import_default_modules()
+    schedule = app.conf.beat_schedule
+    assert schedule["notify-send"] == {"task": "notify.send", "schedule": 5.0}
+    assert schedule["notify-reminders"]["task"] == "notify.reminders"
+    assert {"notify.send", "notify.reminders"} <= set(app.tasks)
+
+
+def test_the_demo_gateway_through_the_beat_task(township):
+    row = notify(None, "queue_near", phone=PHONE, ticket="A9", ahead=3, window="民政局窗口")
+    assert send()["sent"] == 1
+    assert SmsRecord.objects.get().key == row.key
+    assert send()["sent"] == 0
