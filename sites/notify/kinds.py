@@ -15,9 +15,9 @@ tone and fit one SMS segment (70 Chinese characters) with realistic values
 | decided | 办结 / 会签办结 | number, item, outcome |
 | refused | 不予受理 | number, reason |
 | returned | 退办 | number, reason |
-| result_ready | 结果待领取 (sites/delivery) | number, place, until, code |
+| result_ready | 结果待领取 (sites/delivery) | number, hall, place (window, optional), until |
 | result_posted | 结果已寄出 (sites/delivery) | number, carrier, tracking |
-| collect_reminder | 领取提醒 (sites/delivery) | number, place, until |
+| collect_reminder | 领取提醒 (sites/delivery) | number, hall, place (optional) |
 | rating_invitation | 好差评邀请 | number, hall |
 | appointment_confirmed | 预约成功 (sites/queueing) | hall, department, day, period |
 | appointment_reminder | 预约前一工作日提醒 (sites/queueing) | hall, department, day, period |
@@ -99,8 +99,8 @@ KINDS: dict[str, Kind] = dict(
         _k(
             "result_ready",
             "结果待领取",
-            "办件{number}的结果已可领取，请于{until}前凭取件码{code}及身份证到{place}领取。",
-            "number place until code",
+            "办件{number}的结果已可领取，请于{until}前凭取件码和身份证到{hall}{place}领取。",
+            "number hall place until",
         ),
         _k(
             "result_posted",
@@ -111,8 +111,8 @@ KINDS: dict[str, Kind] = dict(
         _k(
             "collect_reminder",
             "领取提醒",
-            "办件{number}的结果尚未领取，请于{until}前到{place}领取。",
-            "number place until",
+            "办件{number}的办理结果尚未领取，请尽快凭取件码和身份证到{hall}{place}领取。",
+            "number hall place",
         ),
         _k(
             "rating_invitation",
@@ -150,9 +150,8 @@ SAMPLE = {
     "date": "12月21日",
     "outcome": "准予许可",
     "reason": "不属于本中心受理范围",
-    "place": "马鞍镇便民服务中心3号窗口",
+    "place": "3号窗口",
     "until": "12月21日",
-    "code": "483920",
     "carrier": "中国邮政EMS",
     "tracking": "1234567890123",
     "department": "民政办",

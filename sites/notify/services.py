@@ -1,7 +1,7 @@
 """`notify`: the one call other apps make to tell an applicant something by SMS.
 
     from sites.notify.services import notify
-    notify(case, "result_ready", place="3号窗口", until=date, code="483920")
+    notify(case, "result_ready", place="3号窗口", until=date)
     notify(None, "queue_near", phone=ticket.phone, ticket="A012", ahead=3, window="3号窗口")
 
 Call it inside the transaction of the change that causes the message: it only writes an

@@ -1,5 +1,7 @@
 """The outbox: a notification is written with the change that causes it, once per step."""
 
+from datetime import date
+
 import pytest
 from django.db import transaction
 
@@ -49,10 +51,25 @@ def test_rollback_of_the_change_leaves_no_notification(township):
 
 def test_the_same_key_notifies_once(township):
     case = case_make(by=clerk(township))
-    first = notify(case, "result_ready", place="3号窗口", until="12月21日", code="123456")
-    again = notify(case, "result_ready", place="3号窗口", until="12月21日", code="123456")
+    first = notify(case, "result_ready", place="3号窗口", until="12月21日")
+    again = notify(case, "result_ready", place="3号窗口", until="12月21日")
     assert first.pk == again.pk
-    assert "3号窗口" in first.text and "123456" in first.text
+    assert "马鞍镇便民服务中心3号窗口领取" in first.text and "12月21日前" in first.text
+
+
+def test_the_calls_sites_delivery_makes_read_well(township):
+    """As sites/delivery calls it: the hall and a date, no window; a reminder with `since`."""
+    case = case_make(by=clerk(township), state="concluded")
+    ready = notify(case, "result_ready", hall="马鞍镇便民服务中心", until=date(2026, 12, 21))
+    assert ready.text == (
+        f"办件{case.number}的结果已可领取，请于2026年12月21日前凭取件码和身份证到"
+        "马鞍镇便民服务中心领取。"
+    )
+    posted = notify(case, "result_posted", carrier="中国邮政EMS", tracking="1234567890123")
+    assert "中国邮政EMS寄出，运单号1234567890123" in posted.text
+    reminder = notify(case, "collect_reminder", hall="马鞍镇便民服务中心", since=date(2026, 12, 21))
+    assert reminder.text.endswith("请尽快凭取件码和身份证到马鞍镇便民服务中心领取。")
+    assert len({ready.key, posted.key, reminder.key}) == 3
 
 
 def test_refusal_at_intake_writes_nothing(township):
