@@ -8,11 +8,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from permissions.access import has_site_perm_over, user_site_grants
 from permissions.roles import SitePerm
 from permissions.supervision_access import supervised_codes
+from sites.registry.models import Tier
+from sites.registry.selectors import site_current
 
 
 def may_view_sms_log(*, user, here) -> bool:
@@ -25,6 +25,6 @@ def may_view_sms_log(*, user, here) -> bool:
 def sms_supervised_codes(*, user) -> list[str] | None:
     """The halls whose notification outcomes this person sees at the county (None: all;
     [] refuses)."""
-    if settings.HALL_TIER != "county":
+    if site_current().tier != Tier.COUNTY:
         return []
     return supervised_codes(user=user)

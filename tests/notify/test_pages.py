@@ -111,3 +111,14 @@ def test_filter_by_status(township):
     assert "A7" not in html
     html = client_for(user).get("/duanxin/", {"status": "failed"}).content.decode()
     assert "A7" in html and "发送失败" in html
+
+
+def test_a_county_role_without_supervision_is_refused_at_the_township(halls, at_site):
+    """Wrong tier: the county's catalogue administrator has nothing to do with a township's
+    SMS; the county's supervisor (over every hall) may read them."""
+    catalogue = person(halls["county"], Role.CATALOGUE_ADMIN)
+    supervisor = person(halls["county"], Role.COUNTY_SUPERVISOR)
+    at_site("t-maan")
+    assert client_for(catalogue).get("/duanxin/").status_code == 403
+    assert client_for(supervisor).get("/duanxin/").status_code == 200
+    assert client_for(supervisor).get("/duanxin/jiancha/").status_code == 403  # not here
