@@ -25,10 +25,12 @@ def _beat_schedule(sender, **kwargs) -> None:
     from county.supervision.tasks import BEAT_SCHEDULE as SUPERVISION_SCHEDULE  # noqa: PLC0415
     from sites.cases.tasks import BEAT_SCHEDULE  # noqa: PLC0415
     from sites.joint.tasks import BEAT_SCHEDULE as JOINT_SCHEDULE  # noqa: PLC0415
+    from sites.notify.tasks import BEAT_SCHEDULE as NOTIFY_SCHEDULE  # noqa: PLC0415
 
     sender.conf.beat_schedule = {
         **BEAT_SCHEDULE,
         **JOINT_SCHEDULE,
         **FEEDBACK_SCHEDULE,
         **SUPERVISION_SCHEDULE,
+        **NOTIFY_SCHEDULE,
     }

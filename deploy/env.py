@@ -115,6 +115,15 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "WhiteNoise 直接读各应用的静态文件目录;生产在启动时 collectstatic 后可设 false",
     ),
     "HALL_QUEUE_RATING_URL": ("/pingjia/paidui/{token}/", "叫号后评价页地址;空则不显示"),
+    "HALL_SMS_GATEWAY": (
+        "demo",
+        "短信网关:`demo` 写入本大厅「短信记录」页(演示);`http` 发往短信服务商(生产)",
+    ),
+    "HALL_SMS_URL": ("空", "`http` 网关的地址(POST JSON,带 Idempotency-Key 头);http 时必填"),
+    "HALL_SMS_ACCOUNT": ("空", "短信服务商分配的账号"),
+    "HALL_SMS_SECRET": ("空", "短信服务商分配的密钥(随请求发送,勿写入日志)"),
+    "HALL_SMS_SIGNATURE": ("空", "短信签名,如 `【青山县政务服务中心】`(服务商备案的签名)"),
+    "HALL_SMS_TIMEOUT": ("10", "每次调用短信网关的超时秒数;超时记为失败并按退避重试"),
 }
 # Read by the test runner only, never by a hall.
 TEST_VARIABLES = ("HALL_TEST_DATABASE_URL", "HALL_TEST_BROKER_URL", "HALL_TEST_WORKERS")

@@ -20,6 +20,7 @@ from permissions import access
 from permissions.roles import SitePerm
 from sites.feedback.access import may_handle_feedback, may_view_rankings
 from sites.joint.access import can_view_stalled
+from sites.notify.access import may_view_sms_log
 from sites.queueing.access import can_call_tickets, can_prereview, can_view_queue_statistics
 from sites.registry.models import Site, Tier
 from sites.registry.tree import site_spec
@@ -99,6 +100,7 @@ def staff_allowed(*, user, here: Site) -> list[tuple[str, str, str]]:
         ),
         ("countersign", "集中会签", "workbench:countersign", grants.has(SitePerm.DECIDE, here.id)),
         ("stalled", "停滞联办", "workbench:stalled", can_view_stalled(user=user)),
+        ("sms", "短信记录", "notify:log", may_view_sms_log(user=user, here=here)),
     ]
     supervised = supervised_codes(user=user) if county else []
     feed = supervised if county else hall_feed_codes(user=user, here=here)
@@ -112,6 +114,7 @@ def staff_allowed(*, user, here: Site) -> list[tuple[str, str, str]]:
             "supervision:orders",
             (county and can_issue_order(user=user)) or bool(hall_feed_codes(user=user, here=here)),
         ),
+        ("sms-watch", "短信监察", "sms-watch", county and supervised != []),
         ("assessment", "考核", "assessment:ranking", may_view_rankings(user=user)),
         ("hall-assessment", "本站考核", "assessment-hall", acts),
         ("complaints", "投诉处理", "assessment:complaints", may_handle_feedback(user=user)),

@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from county.assessment.hall_page import hall_page
+from county.supervision.sms import sms_watch
 from deploy.views import healthz, home
 from permissions.views import StaffLoginView, StaffLogoutView
 from sites.citizen.views import case_status_page
@@ -31,6 +32,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
     path("jiancha/", include("county.supervision.urls")),  # 电子监察 (county and halls)
     path("benzhan-kaohe/", hall_page, name="assessment-hall"),  # 本站考核 (every hall)
+    path("duanxin/jiancha/", sms_watch, name="sms-watch"),  # 短信监察 (the county)
+    path("duanxin/", include("sites.notify.urls")),  # 短信记录 (each hall), 短信监察 (county)
 ]
 
 if settings.HALL_TIER == "county":  # the view across sites lives at the county only

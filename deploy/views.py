@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from county.catalogue.models import HandlingType, ItemVersion
 from county.catalogue.selectors import delegation_list
+from sites.notify.selectors import notify_health
 from sites.registry.models import Site
 from sites.workbench.start import start_for
 from sync.models import OutboxMessage, QuarantinedMessage
@@ -60,12 +61,15 @@ def healthz(request):
         "database": "ok",
         "outbox_backlog": None,
         "quarantined": None,  # refused or dead-lettered messages, each with its reason
+        "notifications_due": None,  # SMS waiting to be sent or retried (sites/notify)
+        "notifications_failed": None,  # SMS given up after every retry (decision 0027)
     }
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         body["outbox_backlog"] = OutboxMessage.objects.filter(sent_at__isnull=True).count()
         body["quarantined"] = QuarantinedMessage.objects.count()
+        body.update(notify_health())
     except DatabaseError as exc:
         body["database"] = f"error: {type(exc).__name__}"
     healthy = body["database"] == "ok" and body["outbox_backlog"] <= HEALTH_BACKLOG_LIMIT

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "county.graph",
     "county.assessment",
     "sites.feedback",
+    "sites.notify",
     "county.supervision",
 ]
 GRAPHENE = {
@@ -258,6 +259,19 @@ HALL_SYNC_APPLIER_MODULES = [m for m in env_str("HALL_SYNC_APPLIER_MODULES", "")
 HALL_SYNC_TREE = "sites.registry.tree.load_tree"
 HALL_SYNC_FANIN = next(code for code, spec in load_tree().items() if spec.tier == "county")
 HALL_SYNC_CONSUMER_START = ["county.catalogue.release.catalogue_ask_at_start"]
+
+# SMS to applicants (sites/notify, docs/decisions/0027): "demo" writes the hall's 短信记录
+# page; "http" posts to the provider at HALL_SMS_URL with account, secret and signature.
+HALL_SMS_GATEWAY = env_str("HALL_SMS_GATEWAY", "demo")
+if HALL_SMS_GATEWAY not in ("demo", "http"):
+    raise ConfigError("HALL_SMS_GATEWAY must be demo or http")
+HALL_SMS_URL = env_str("HALL_SMS_URL", "")
+if HALL_SMS_GATEWAY == "http" and not HALL_SMS_URL.startswith(("http://", "https://")):
+    raise ConfigError("HALL_SMS_GATEWAY=http needs HALL_SMS_URL (http:// or https://)")
+HALL_SMS_ACCOUNT = env_str("HALL_SMS_ACCOUNT", "")
+HALL_SMS_SECRET = env_str("HALL_SMS_SECRET", "")
+HALL_SMS_SIGNATURE = env_str("HALL_SMS_SIGNATURE", "")
+HALL_SMS_TIMEOUT = env_int("HALL_SMS_TIMEOUT", 10)  # seconds per gateway call
 
 # Errors people see, in Chinese (deploy/errors.py). A request body beyond 2 MiB (forms and
 # JSON; uploaded files stream under their own limit) is answered 413 before it is read.

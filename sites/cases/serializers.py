@@ -190,6 +190,9 @@ class CaseSubmitInput(serializers.Serializer):
     as_supplement = serializers.BooleanField(
         required=False, default=False, label="缺少必交材料时登记为补办件(一次性告知)"
     )
+    sms_refused = serializers.BooleanField(
+        required=False, default=False, label="申请人不接收短信通知"
+    )
 
 
 class AtInput(serializers.Serializer):

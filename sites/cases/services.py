@@ -73,6 +73,7 @@ def case_submit(
     window: Window | None = None,
     at: datetime | None = None,
     as_supplement: bool = False,
+    sms_refused: bool = False,
 ) -> Case:
     """收件: a village agent files for a villager, or a clerk at a window.
 
@@ -147,6 +148,8 @@ def case_submit(
         submitted_at=at,
     )
     data = {"materials": case.materials_received, "deferred": deferred}
+    if sms_refused:  # the applicant refused SMS notifications (sites/notify reads it)
+        data["sms_refused"] = True
     lifecycle.event_record(case, type=EventType.SUBMITTED, by=by, here=here, at=at, data=data)
     if required:  # 补办件 at intake: the one complete list, printed on 《补办件通知书》
         case.status = CaseStatus.SUSPENDED

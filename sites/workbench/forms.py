@@ -137,6 +137,11 @@ class IntakeForm(forms.Form):
         help_text="勾选后不予退回：登记办件(补正中)并出具《补办件通知书》，一次性告知所缺材料；"
         "材料补齐之日起受理。",
     )
+    sms_refused = forms.BooleanField(
+        label="申请人不接收短信通知",
+        required=False,
+        help_text="不勾选时，收件、受理、办结、领取等环节以短信告知申请人(联系电话须为手机号)。",
+    )
 
     def __init__(self, *args, material_names=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -168,6 +168,7 @@ def intake(request):
                     applicant_phone=data["applicant_phone"],
                     materials=data["materials"],
                     as_supplement=data["as_supplement"],
+                    sms_refused=data["sms_refused"],
                 )
             except ValidationError as exc:
                 for field, message in _errors(exc).items():

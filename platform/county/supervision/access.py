@@ -32,6 +32,7 @@ from permissions.access import (
 )
 from permissions.roles import SitePerm
 from sites.registry.models import Site, Tier
+from sites.registry.selectors import site_current
 
 
 def supervised_codes(*, user) -> list[str] | None:
@@ -99,3 +100,11 @@ def can_answer_order(*, user, order, here: Site) -> bool:
     staff = getattr(user, "staff", None)
     window = getattr(staff, "window", None) if staff else None
     return window is None or window.department.code == order.department_code
+
+
+def sms_supervised_codes(*, user) -> list[str] | None:
+    """The halls whose notification outcomes this person sees at the county (None: all;
+    [] refuses)."""
+    if site_current().tier != Tier.COUNTY:
+        return []
+    return supervised_codes(user=user)
