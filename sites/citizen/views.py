@@ -18,7 +18,7 @@ from permissions.citizen import (
     TOO_MANY,
     citizen_case_answer,
     citizen_case_lookup,
-    citizen_rate_limit,
+    citizen_request_limit,
 )
 from permissions.ratelimit import RateLimited
 from sites.citizen.county_client import QUERY, CountyUnreachable, county_case_status
@@ -72,7 +72,7 @@ def case_status_page(request):
         context["number"] = number
         context["query_code"] = code
         try:
-            citizen_rate_limit(address=client_address(request))
+            citizen_request_limit(request, address=client_address(request))
         except RateLimited:
             context["error"] = TOO_MANY
             return render(request, "citizen/case_status.html", context, status=429)
