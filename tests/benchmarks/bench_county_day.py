@@ -128,6 +128,7 @@ def run(argv: list[str]) -> None:
             HALL_BROKER_URL=BROKER,
             HALL_SYNC_NAMESPACE=f"benchday{os.getpid()}",
             PGAPPNAME="hall-bench",
+            HALL_SYNC_DECLARE="false",  # see county_day_data.topology_county
         )
         rerun_on_own_database(bench="county_day", db_name=opts["db"], argv=argv)
         return
@@ -513,13 +514,10 @@ def _broker_cleanup() -> None:
     from django.conf import settings
     from kombu import Connection
 
-    from sites.registry.tree import load_tree
-
     ns = settings.HALL_SYNC_NAMESPACE
-    with Connection(BROKER) as conn:
+    with Connection(BROKER, connect_timeout=10) as conn:
         ch = conn.default_channel
-        for code in load_tree():
-            ch.queue_delete(f"{ns}.{code}")
+        ch.queue_delete(f"{ns}.county")
         ch.queue_delete(f"{ns}.dead")
         ch.exchange_delete(ns)
         ch.exchange_delete(f"{ns}.dlx")

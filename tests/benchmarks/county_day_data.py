@@ -174,13 +174,13 @@ class Events:
     village with that hall's own key. `sent` keeps each message's id and wall-clock time."""
 
     def __init__(self, keys_root: Path):
-        from sync.transport import connect, exchange, topology_declare
+        from sync.transport import connect, exchange
 
         self.root = str(keys_root)
         self.villages = [c for c in bench_halls() if c.startswith("v-")]
         self.conn = connect()
         self.conn.__enter__()
-        topology_declare(self.conn)
+        topology_county(self.conn)
         self.producer = self.conn.Producer()
         self.exchange = exchange()
         self.pending: list[tuple[str, str, dict]] = []  # submitted cases awaiting acceptance
@@ -257,6 +257,21 @@ class Events:
             delivery_mode=2,
         )
         self.sent[data["id"]] = time.time()
+
+
+def topology_county(conn) -> None:
+    """The exchange, the dead-letter pair and the county's queue only. A node declares a
+    quorum queue for every hall of the tree (sync.transport.topology_declare): 327 of them
+    made the shared broker stop accepting connections (out of file descriptors at its
+    default soft limit of 1024), so the bench's processes run with HALL_SYNC_DECLARE=false,
+    as halls with their own broker accounts do (ADR 0012), and this declares what the
+    county's consumer reads."""
+    from sync.transport import dead_queue, exchange, site_queue
+
+    channel = conn.default_channel
+    exchange()(channel).declare()
+    dead_queue(amqp=True)(channel).declare()
+    site_queue("county", amqp=True, declare=True)(channel).declare()
 
 
 def _signed_as(data: dict, site: str, root: str) -> str:
