@@ -9,8 +9,6 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection
 from django.utils import timezone
 
-from permissions.models import RateCounter
-
 
 class RateLimited(Exception):
     def __init__(self, retry_after: int):
@@ -34,6 +32,10 @@ _UPSERT = (
 # a caller's transaction it would apply to the caller's data too, so there it is left alone.
 _NO_FSYNC = "WITH _cfg AS (SELECT set_config('synchronous_commit', 'off', true) AS v) "
 _PG_ROWS = "SELECT k, w::timestamptz, 1 FROM _cfg, (VALUES {rows}) AS hit(k, w)"
+# Old windows go on one request in a hundred: on PostgreSQL in the same statement (a
+# data-modifying WITH runs whether or not it is read; its rows and the upsert's are apart).
+_OLD = ", _old AS (DELETE FROM permissions_ratecounter WHERE window_start < %s) "
+_DELETE_OLD = "DELETE FROM permissions_ratecounter WHERE window_start < %s"
 
 
 def rate_limit_hits(hits: list[tuple[str, int, int]], *, now=None) -> None:
@@ -47,15 +49,18 @@ def rate_limit_hits(hits: list[tuple[str, int, int]], *, now=None) -> None:
     params = [
         p for (key, _, _), start in zip(hits, starts, strict=True) for p in (key, adapt(start))
     ]
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        sql = _NO_FSYNC + _UPSERT.format(rows=_PG_ROWS.format(rows=values))
-    else:
-        sql = _UPSERT.format(rows="VALUES " + ", ".join(["(%s, %s, 1)"] * len(hits)))
+    cleanup = adapt(now - timedelta(days=1)) if random.random() < 0.01 else None
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            head = _NO_FSYNC + (_OLD if cleanup else "")
+            sql = head + _UPSERT.format(rows=_PG_ROWS.format(rows=values))
+            cursor.execute(sql, [cleanup, *params] if cleanup else params)
+        else:
+            if cleanup:
+                cursor.execute(_DELETE_OLD, [cleanup])
+            rows = "VALUES " + ", ".join(["(%s, %s, 1)"] * len(hits))
+            cursor.execute(_UPSERT.format(rows=rows), params)
         counts = {key: count for key, _, count in cursor.fetchall()}
-    if random.random() < 0.01:
-        RateCounter.objects.filter(window_start__lt=now - timedelta(days=1)).delete()
     for (key, limit, seconds), start in zip(hits, starts, strict=True):
         if counts[key] > limit:
             retry = int((start + timedelta(seconds=seconds) - now).total_seconds()) + 1

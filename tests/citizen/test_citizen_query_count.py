@@ -71,3 +71,23 @@ def test_the_one_statement_limit_counts_every_window_outside_a_transaction(no_cl
             "SHOW synchronous_commit" if connection.vendor == "postgresql" else "SELECT 'on'"
         )
         assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_old_windows_go_in_the_same_statement_on_postgresql(monkeypatch):
+    """The one request in a hundred that deletes old windows: on PostgreSQL still one
+    statement (a DELETE in its WITH), elsewhere one more."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from permissions.models import RateCounter
+    from permissions.ratelimit import rate_limit_hits
+
+    old = timezone.now() - timedelta(days=3)
+    RateCounter.objects.create(key="t:old", window_start=old, count=5)
+    monkeypatch.setattr("permissions.ratelimit.random.random", lambda: 0.0)
+    with CaptureQueriesContext(connection) as ctx:
+        rate_limit_hits([("t:new", 10, 60)])
+    assert len(ctx.captured_queries) == (1 if connection.vendor == "postgresql" else 2)
+    assert set(RateCounter.objects.values_list("key", flat=True)) == {"t:new"}
