@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Subquery
 from django.utils import timezone
 
 from sync.models import (
@@ -66,3 +66,9 @@ def sync_status() -> dict:
 def origin_last_heard(*, origin: str):
     """When this node last applied a message from `origin` (None: never, or itself)."""
     return OriginState.objects.filter(origin=origin).values_list("last_at", flat=True).first()
+
+
+def origin_last_heard_subquery(origin):
+    """origin_last_heard as a subquery, to annotate a query whose rows name the origin
+    (`origin`: an OuterRef), so the caller reads it in its own query."""
+    return Subquery(OriginState.objects.filter(origin=origin).values("last_at")[:1])

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from permissions.auth import client_address
-from permissions.citizen import NO_ANSWER, TOO_MANY, citizen_rate_limit
+from permissions.citizen import NO_ANSWER, TOO_MANY, citizen_request_limit
 from permissions.ratelimit import RateLimited
 from sites.cases.access import citizen_case_answer, citizen_case_lookup
 from sites.citizen.county_client import (
@@ -65,7 +65,7 @@ def case_status_page(request):
         context["number"] = number
         context["query_code"] = code
         try:
-            citizen_rate_limit(address=client_address(request))
+            citizen_request_limit(request, address=client_address(request))
         except RateLimited:
             context["error"] = TOO_MANY
             return render(request, "citizen/case_status.html", context, status=429)

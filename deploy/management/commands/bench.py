@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("args", nargs=argparse.REMAINDER, help="passed to the benchmark")
 
     def handle(self, *args, **opts):
-        name = opts["name"]
+        name = opts["name"].replace("-", "_")  # `hall bench county-day`
         if name not in bench_names():
             raise CommandError(f"no benchmark {name!r}; known: {', '.join(bench_names())}")
         if str(REPO_ROOT) not in sys.path:
