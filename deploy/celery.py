@@ -22,6 +22,7 @@ app.autodiscover_tasks()
 def _beat_schedule(sender, **kwargs) -> None:
     from county.supervision.tasks import BEAT_SCHEDULE as SUPERVISION_SCHEDULE
     from sites.cases.tasks import BEAT_SCHEDULE
+    from sites.delivery.tasks import BEAT_SCHEDULE as DELIVERY_SCHEDULE
     from sites.feedback.tasks import BEAT_SCHEDULE as FEEDBACK_SCHEDULE
     from sites.joint.tasks import BEAT_SCHEDULE as JOINT_SCHEDULE
 
@@ -30,4 +31,5 @@ def _beat_schedule(sender, **kwargs) -> None:
         **JOINT_SCHEDULE,
         **FEEDBACK_SCHEDULE,
         **SUPERVISION_SCHEDULE,
+        **DELIVERY_SCHEDULE,
     }

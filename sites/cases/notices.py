@@ -59,5 +59,7 @@ def notice_render(*, case: Case, kind: str, query_code: str | None = None) -> st
             "licence": case.item_version.kind == ItemKind.LICENCE,
             "approved": case.outcome == Outcome.APPROVED,
             "active": case.status not in (CaseStatus.WITHDRAWN,),
+            # 送达 (sites.delivery): the pickup code asked at the window with the ID card
+            "delivery": getattr(case, "delivery", None) if kind == "decision" else None,
         },
     )

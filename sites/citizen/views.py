@@ -23,6 +23,7 @@ from permissions.citizen import (
 from permissions.ratelimit import RateLimited
 from sites.citizen.county_client import QUERY, CountyUnreachable, county_case_status
 from sites.citizen.forms import CaseQueryForm
+from sites.delivery.citizen import delivery_answer, result_download
 
 LOCAL_NOTE = "县级中心暂时无法连接，以下为本站记录，可能不是最新进度。"
 LOCAL_NEWER_NOTE = "县级中心尚未收到本站最新消息，以下为本站记录。"
@@ -76,6 +77,12 @@ def case_status_page(request):
         except RateLimited:
             context["error"] = TOO_MANY
             return render(request, "citizen/case_status.html", context, status=429)
+        if request.POST.get("download"):  # 电子送达 (sites.delivery)
+            response = result_download(number=number, query_code=code)
+            if response is not None:
+                return response
+            context["error"] = NO_ANSWER
+            return render(request, "citizen/case_status.html", context, status=400)
         try:
             answer, message = _ask_county(request, number, code)
             note = None
@@ -84,6 +91,8 @@ def case_status_page(request):
         except CountyUnreachable:
             answer, message, note = _local(number, code), None, LOCAL_NOTE
         context.update(answer=answer, note=note if answer else None)
+        if answer is not None:  # 送达 is kept where the result is handed out
+            context["delivery"] = delivery_answer(number=number, query_code=code)
         if answer is None:
             context["error"] = message if message == TOO_MANY else NO_ANSWER
     return render(request, "citizen/case_status.html", context)
