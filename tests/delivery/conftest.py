@@ -14,3 +14,24 @@ def clerk(township):
 def concluded(clerk):
     """A case concluded at 马鞍镇 (its result 待领取 there)."""
     return case_make(by=clerk, state="concluded")
+
+
+def query_code_issue(*, case) -> str:
+    """A fresh query code for `case` (as printed on its acceptance notice)."""
+    from sites.cases.models import Case
+    from sites.cases.querycode import query_code_hash, query_code_new
+
+    code = query_code_new()
+    Case.objects.filter(pk=case.pk).update(
+        query_code_hash=query_code_hash(number=case.number, code=code)
+    )
+    return code
+
+
+@pytest.fixture
+def township_node(township, settings):
+    """马鞍镇 as its own node: a township tier whose county is not reachable (the citizen
+    query answers from the hall's own data)."""
+    settings.HALL_TIER = "township"
+    settings.HALL_COUNTY_URL = "http://127.0.0.1:9"  # nothing listens there
+    return township
