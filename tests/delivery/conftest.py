@@ -35,3 +35,22 @@ def township_node(township, settings):
     settings.HALL_TIER = "township"
     settings.HALL_COUNTY_URL = "http://127.0.0.1:9"  # nothing listens there
     return township
+
+
+def concluded_with_code(*, by):
+    """A case accepted (its query code kept, as printed) and concluded here: (case, code)."""
+    from sites.cases import services
+    from tests.cases.factories import ALL_MATERIALS, ID_NUMBER, PHONE, signer
+
+    case = services.case_submit(
+        by=by,
+        item_code="mzj-002",
+        applicant_name="李四",
+        applicant_id_number=ID_NUMBER,
+        applicant_phone=PHONE,
+        materials=ALL_MATERIALS,
+    )
+    code = services.case_accept(case=case, by=by)
+    case.refresh_from_db()
+    case = services.case_decide(case=case, by=signer(case, by), outcome="approved")
+    return case, code
