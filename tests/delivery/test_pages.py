@@ -165,3 +165,8 @@ def test_menu_offers_the_delivery_list_to_the_window(township):
     home = client_for(township).get("/").content.decode()
     assert reverse("delivery:pending") in home and "结果送达" in home
     assert reverse("delivery:pending") not in Client().get("/").content.decode()
+
+
+def test_the_case_page_links_to_its_delivery(concluded, township):
+    page = client_for(township).get(reverse("workbench:case", args=[concluded.number]))
+    assert reverse("delivery:delivery", args=[concluded.number]) in page.content.decode()
