@@ -14,7 +14,8 @@ from sites.registry.models import Site
 
 def deliveries_pending(*, site: Site, number: str = "", overdue_on: date | None = None) -> QuerySet:
     """待领取 here, the longest overdue first; `overdue_on`: only those past their deadline."""
-    qs = Delivery.objects.filter(site=site, status=DeliveryStatus.PENDING)
+    # a result handed back down (退回下级) is delivered there: not on this hall's list
+    qs = Delivery.objects.filter(site=site, case__owner_site=site, status=DeliveryStatus.PENDING)
     if number:
         qs = qs.filter(case__number__startswith=number)
     if overdue_on is not None:

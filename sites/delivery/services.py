@@ -256,8 +256,8 @@ def deliveries_remind(*, today: date | None = None) -> int:
     every = int(rule["remind_every_days"])
     count = 0
     due = Delivery.objects.filter(
-        site=site, status=DeliveryStatus.PENDING, collect_by__lt=today
-    ).select_related("case")
+        site=site, case__owner_site=site, status=DeliveryStatus.PENDING, collect_by__lt=today
+    ).select_related("case", "site")
     for delivery in due:
         if delivery.reminded_on and add_working_days(delivery.reminded_on, every).date > today:
             continue

@@ -3,6 +3,7 @@ a result handed out outside the window costing the department (seed 000 第十�
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -163,3 +164,28 @@ def test_outside_the_window_costs_the_department_five_points(halls, at_site):
     department = case.item_version.department
     assert entries[0].window.department_code == department.code
     assert 100 + sum(e.points for e in PointEntry.objects.filter(window=entries[0].window)) == 95
+
+
+def test_at_a_township_the_outside_delivery_goes_to_the_county_as_one_message(concluded, clerk):
+    from sync.models import OutboxMessage
+
+    services.delivery_outside(case=concluded, note="部门自行发放", by=clerk)
+    sent = OutboxMessage.objects.filter(type="delivery.outside")
+    assert sent.count() == 1
+    message = sent.get()
+    payload = json.loads(message.body)["payload"]
+    assert message.dest == "county" and payload["number"] == concluded.number
+    assert payload["department"] == concluded.item_version.department.code
+    with pytest.raises(ValidationError):  # already delivered: nothing more is sent
+        services.delivery_outside(case=concluded, note="again", by=clerk)
+    assert sent.count() == 1
+
+
+def test_a_result_handed_back_is_not_on_the_list_of_the_hall_that_let_it_go(concluded):
+    from sites.delivery.selectors import deliveries_pending
+    from sites.registry.models import Site
+
+    assert [d.case_id for d in deliveries_pending(site=concluded.owner_site)] == [concluded.pk]
+    concluded.owner_site = Site.objects.get(code="v-shiqiao")
+    concluded.save(update_fields=["owner_site"])
+    assert list(deliveries_pending(site=Site.objects.get(code="t-maan"))) == []
