@@ -95,3 +95,29 @@ class Delivery(models.Model):
 
     def get_method_display(self) -> str:
         return METHOD_LABELS.get(self.method, self.method)
+
+
+class DeliveryRecord(models.Model):
+    """The county's copy of every hall's delivery (from `delivery.changed`): the citizen's
+    query and the statistics per hall and month read it. Empty at the other halls."""
+
+    number = models.CharField("办件编号", max_length=64, unique=True)
+    site_code = models.CharField("送达站点", max_length=40)
+    site_name = models.CharField("送达站点名称", max_length=100, blank=True)
+    department_code = models.CharField("部门编码", max_length=40, blank=True)
+    status = models.CharField("送达状态", max_length=10, choices=DeliveryStatus.choices)
+    method = models.CharField("送达方式", max_length=12, choices=Method.choices, blank=True)
+    ready_at = models.DateTimeField("可领取时间")
+    collect_by = models.DateField("领取期限")
+    delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "送达记录(县级汇总)"
+        verbose_name_plural = "送达记录(县级汇总)"
+        indexes = [models.Index(fields=["site_code", "ready_at"], name="delivery_record_site")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.get_status_display()}"
+
+    def get_status_display(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)

@@ -7,6 +7,7 @@ ID check out. Notifications go through `_tell` (sites.notify when installed).
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import importlib
 import secrets
@@ -20,7 +21,7 @@ from django.utils.crypto import salted_hmac
 from county.workdays.selectors import add_working_days
 from sites.cases.identity import id_number_problem, mask_id_number, phone_problem
 from sites.cases.models import Case, CaseStatus
-from sites.delivery.messages import OUTSIDE_TYPE
+from sites.delivery.messages import CHANGED_TYPE, OUTSIDE_TYPE, changed_payload
 from sites.delivery.models import Delivery, DeliveryStatus, Method
 from sites.delivery.rules import collection_for
 from sites.registry.models import Window
@@ -53,11 +54,28 @@ def _now(at: datetime | None) -> datetime:
     return at
 
 
+def _aggregate(delivery: Delivery) -> str:
+    # One chain per case and hall: a result handed back down is delivered by another hall.
+    key = f"{delivery.case.number}/delivery/{delivery.site.code}"
+    return key if len(key) <= 80 else "delivery/" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def _publish(delivery: Delivery) -> None:
+    """The change to the county (fan-in), in the caller's transaction."""
+    api.outbox_put(
+        type=CHANGED_TYPE,
+        aggregate=_aggregate(delivery),
+        dest=api.fanin(),
+        payload=changed_payload(delivery),
+    )
+
+
 def collect_by_for(*, site_code: str, ready_on: date) -> date:
     rule = collection_for(site_code=site_code)
     return add_working_days(ready_on, int(rule["days"])).date
 
 
+@transaction.atomic
 def delivery_open(*, case: Case, at: datetime | None = None) -> Delivery:
     """The case's delivery row (待领取, a fresh pickup code), once."""
     found = Delivery.objects.filter(case=case).first()
@@ -73,6 +91,7 @@ def delivery_open(*, case: Case, at: datetime | None = None) -> Delivery:
         ready_at=at,
         collect_by=collect_by_for(site_code=site.code, ready_on=timezone.localdate(at)),
     )
+    _publish(delivery)
     transaction.on_commit(
         lambda: _tell(case, "result_ready", hall=site.name, until=delivery.collect_by)
     )
@@ -159,6 +178,7 @@ def delivery_collect(
     delivery.delivered_by = by
     delivery.window = window if window and window.site_id == delivery.site_id else None
     delivery.save()
+    _publish(delivery)
     return delivery
 
 
@@ -198,6 +218,7 @@ def delivery_post(
     delivery.delivered_at = at
     delivery.delivered_by = by
     delivery.save()
+    _publish(delivery)
     transaction.on_commit(
         lambda: _tell(
             case, "result_posted", carrier=delivery.carrier, tracking=delivery.tracking_number
@@ -223,10 +244,11 @@ def delivery_outside(*, case: Case, note: str, by, at: datetime | None = None) -
     delivery.delivered_at = at
     delivery.delivered_by = by
     delivery.save()
+    _publish(delivery)
     department = delivery.department or case.item_version.department
     api.outbox_put(
         type=OUTSIDE_TYPE,
-        aggregate=f"{case.number}/delivery",
+        aggregate=_aggregate(delivery),
         dest=api.fanin(),
         payload={
             "number": case.number,

@@ -189,3 +189,32 @@ def test_a_result_handed_back_is_not_on_the_list_of_the_hall_that_let_it_go(conc
     concluded.owner_site = Site.objects.get(code="v-shiqiao")
     concluded.save(update_fields=["owner_site"])
     assert list(deliveries_pending(site=Site.objects.get(code="t-maan"))) == []
+
+
+def test_the_county_hears_every_change_and_counts_per_hall_and_month(halls, at_site):
+    """The county's own result, opened and posted: its record follows (local apply); the
+    statistics count it once, as posted."""
+    from permissions.roles import Role
+    from sites.delivery.models import DeliveryRecord
+    from sites.delivery.selectors import delivery_record_statistics
+    from tests.permissions.factories import staff
+
+    at_site("county")
+    user = staff(halls["county"], Role.CLERK)
+    case = case_make(by=user, state="concluded")
+    record = DeliveryRecord.objects.get(number=case.number)
+    assert (record.site_code, record.status) == ("county", DeliveryStatus.PENDING)
+    services.delivery_post(
+        case=case,
+        address="青山县人民路1号",
+        recipient_phone="13812345678",
+        carrier="中国邮政EMS",
+        tracking_number="EM1CN",
+        by=user,
+    )
+    assert DeliveryRecord.objects.get(number=case.number).status == DeliveryStatus.POSTED
+    day = timezone.localdate(case.concluded_at)
+    rows = delivery_record_statistics(sites=["county"], start=day, end=day)
+    assert [(r["site_code"], r["ready"], r["posted"], r["uncollected"]) for r in rows] == [
+        ("county", 1, 1, 0)
+    ]

@@ -17,7 +17,7 @@ from permissions.citizen import NO_ANSWER, TOO_MANY, citizen_address, citizen_ra
 from permissions.ratelimit import RateLimited
 from sites.cases.models import CaseStatus, EventType, Outcome
 from sites.cases.querycode import query_code_hash, query_code_matches
-from sites.delivery.models import Delivery
+from sites.delivery.models import DeliveryRecord
 from sites.registry.models import Site
 from sync.selectors import origin_last_heard
 
@@ -56,11 +56,11 @@ class CaseStatusType(graphene.ObjectType):
     steps = graphene.List(graphene.NonNull(PublicStepType), required=True)
     last_heard_at = graphene.DateTime(description="县级中心最后收到该站点消息的时间")
     delivery_status_label = graphene.String(
-        description="结果送达状态(待领取/已领取/已寄出)；送达由办结站点记录，此处仅含县级中心自己的办件"
+        description="结果送达状态(待领取/已领取/已寄出)，按县级中心最后收到的送达站点消息"
     )
 
     def resolve_delivery_status_label(parent, info) -> str | None:
-        found = Delivery.objects.filter(case__number=parent.number).only("status").first()
+        found = DeliveryRecord.objects.filter(number=parent.number).only("status").first()
         return found.get_status_display() if found else None
 
 

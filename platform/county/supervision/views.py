@@ -27,6 +27,7 @@ from permissions.supervision_access import (
     hall_feed_codes,
     supervised_codes,
 )
+from sites.delivery.selectors import delivery_record_statistics
 from sites.registry.models import Site
 from sites.registry.selectors import site_current
 
@@ -103,6 +104,8 @@ def dashboard(request):
         "dept_names": sel.names_for("department"),
         "problems": problems,  # shown beside the fields; the figures are this month's
         "typed": ScopeQuery(request.GET).typed("period") if problems else "",
+        # 送达 per hall and month (sites.delivery, docs/decisions/0028)
+        "deliveries": delivery_record_statistics(sites=codes, start=period.start, end=period.end),
     }
     status = 400 if problems else 200
     return render(request, "supervision/dashboard.html", context, status=status)
