@@ -91,8 +91,12 @@ def case_status_page(request):
         except CountyUnreachable:
             answer, message, note = _local(number, code), None, LOCAL_NOTE
         context.update(answer=answer, note=note if answer else None)
-        if answer is not None:  # 送达 is kept where the result is handed out
-            context["delivery"] = delivery_answer(number=number, query_code=code)
+        if answer is not None:  # 送达: this hall's own record, else what the county heard
+            context["delivery"] = delivery_answer(number=number, query_code=code) or (
+                {"statusLabel": answer["deliveryStatusLabel"]}
+                if answer.get("deliveryStatusLabel")
+                else None
+            )
         if answer is None:
             context["error"] = message if message == TOO_MANY else NO_ANSWER
     return render(request, "citizen/case_status.html", context)

@@ -170,3 +170,26 @@ def test_menu_offers_the_delivery_list_to_the_window(township):
 def test_the_case_page_links_to_its_delivery(concluded, township):
     page = client_for(township).get(reverse("workbench:case", args=[concluded.number]))
     assert reverse("delivery:delivery", args=[concluded.number]) in page.content.decode()
+
+
+def test_the_county_query_shows_what_a_township_reported(halls, at_site, client):
+    """A township's result, heard at the county (its delivery.changed applied there): the
+    citizen asking the county's /chaxun/ sees 已领取 without the township's data."""
+    from django.utils import timezone
+
+    from sites.delivery.models import DeliveryRecord
+    from tests.delivery.conftest import concluded_with_code
+
+    at_site("county")
+    user = staff_create(
+        username="county-q", name="王五", site=halls["county"], roles=[Role.CLERK], password=None
+    )
+    case, code = concluded_with_code(by=user)
+    Delivery.objects.filter(case=case).delete()  # as if delivered at another hall
+    DeliveryRecord.objects.filter(number=case.number).update(
+        site_code="t-maan", status=DeliveryStatus.COLLECTED, delivered_at=timezone.now()
+    )
+    html = client.post(
+        reverse("citizen-case-status"), {"number": case.number, "query_code": code}
+    ).content.decode()
+    assert "已领取" in html and "download-result" not in html
