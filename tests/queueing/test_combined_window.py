@@ -131,3 +131,20 @@ def test_combined_and_department_windows_calling_at_once_never_share_a_number(
     assert own, "the combined window called nobody"
     assert [t.queued_at for t in own] == sorted(t.queued_at for t in own)
     assert not Ticket.objects.filter(status=TicketStatus.WAITING).exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_form_asks_the_same_rule(hall):
+    from sites.registry.admin import WindowForm
+
+    mzj, rsj, wjj = (Department.objects.get(code=c) for c in ("mzj", "rsj", "wjj"))
+    Rule.objects.create(
+        key="queueing.combined_windows",
+        scope=f"site:{hall.code}",
+        value={"allowed": True, "max_departments": 2},
+        changed_at=MORNING,
+    )
+    data = {"site": hall.pk, "number": "8", "name": "综合窗口", "department": mzj.pk}
+    assert WindowForm({**data, "departments": [rsj.pk]}).is_valid()
+    form = WindowForm({**data, "departments": [rsj.pk, wjj.pk]})
+    assert not form.is_valid() and "最多兼办2个部门" in str(form.errors["departments"])
