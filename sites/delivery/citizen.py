@@ -43,7 +43,7 @@ def result_download(*, number: str, query_code: str) -> HttpResponse | None:
     delivery = _delivery(number, query_code)
     if delivery is None:
         return None
-    html = notice_render(case=delivery.case, kind="decision")
+    html = notice_render(case=delivery.case, kind="decision", pickup=False)
     delivery_downloaded(delivery=delivery)
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     name = f"result-{delivery.case.number}.html"

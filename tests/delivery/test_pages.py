@@ -100,6 +100,7 @@ def test_citizen_sees_pending_then_downloads_the_result(concluded, township_node
     assert got.status_code == 200 and "attachment" in got["Content-Disposition"]
     assert "办结通知书" in got.content.decode() or "决定书" in got.content.decode()
     assert Delivery.objects.get(case=concluded).downloaded_at is not None
+    assert "pickup-code" not in got.content.decode()  # the pickup code stays on paper
     wrong = web.post(
         reverse("citizen-case-status"),
         {"number": concluded.number, "query_code": "WRONG1", "download": "1"},
