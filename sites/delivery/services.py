@@ -55,9 +55,15 @@ def _now(at: datetime | None) -> datetime:
 
 
 def _aggregate(delivery: Delivery) -> str:
-    # One chain per case and hall: a result handed back down is delivered by another hall.
-    key = f"{delivery.case.number}/delivery/{delivery.site.code}"
-    return key if len(key) <= 80 else "delivery/" + hashlib.sha256(key.encode()).hexdigest()
+    """One chain per case and hall (a result handed back down is delivered by another hall),
+    numbered by the delivering hall: "<hall>-delivery-<case>" (sync's issuer rule)."""
+    site, number = delivery.site.code, delivery.case.number
+    key = f"{site}-delivery-{number}"
+    return (
+        key
+        if len(key) <= 80
+        else f"{site}-delivery-{hashlib.sha256(number.encode()).hexdigest()[:32]}"
+    )
 
 
 def _publish(delivery: Delivery) -> None:
