@@ -24,6 +24,7 @@ def _beat_schedule(sender, **kwargs) -> None:
     from county.assessment.tasks import BEAT_SCHEDULE as FEEDBACK_SCHEDULE  # noqa: PLC0415
     from county.supervision.tasks import BEAT_SCHEDULE as SUPERVISION_SCHEDULE  # noqa: PLC0415
     from sites.cases.tasks import BEAT_SCHEDULE  # noqa: PLC0415
+    from sites.delivery.tasks import BEAT_SCHEDULE as DELIVERY_SCHEDULE  # noqa: PLC0415
     from sites.joint.tasks import BEAT_SCHEDULE as JOINT_SCHEDULE  # noqa: PLC0415
     from sites.notify.tasks import BEAT_SCHEDULE as NOTIFY_SCHEDULE  # noqa: PLC0415
 
@@ -33,4 +34,5 @@ def _beat_schedule(sender, **kwargs) -> None:
         **FEEDBACK_SCHEDULE,
         **SUPERVISION_SCHEDULE,
         **NOTIFY_SCHEDULE,
+        **DELIVERY_SCHEDULE,
     }

@@ -91,6 +91,7 @@ def staff_allowed(*, user, here: Site) -> list[tuple[str, str, str]]:
         ("intake", "收件", "workbench:intake", access.may_open_intake(user=user, site=here)),
         ("followed", "我代办的", "workbench:followed", agent),
         ("calling", "叫号", "workbench:calling", can_call_tickets(user=user, site=here)),
+        ("delivery", "结果送达", "delivery:pending", acts),  # sites.delivery.views.may_deliver
         ("prereview", "网上预审", "workbench:prereview-list", can_prereview(user=user, site=here)),
         (
             "queue-stats",

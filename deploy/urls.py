@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("chaxun/", case_status_page, name="citizen-case-status"),
     path("pingjia/", include("sites.feedback.urls")),
+    path("gongzuotai/songda/", include("sites.delivery.urls")),  # 送达 (before the workbench)
     path("gongzuotai/", include("sites.workbench.urls")),
     path("api/", include("deploy.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sites.joint",
     "sites.workbench",
     "sites.queueing",
+    "sites.delivery",
     "sites.guide",
     "sites.online",
     "county.readmodel",

@@ -37,8 +37,11 @@ def notice_title(case: Case, kind: str) -> str:
     return KINDS[kind][0]
 
 
-def notice_render(*, case: Case, kind: str, query_code: str | None = None) -> str:
-    """The notice as HTML. The query code is printed only when given (right after acceptance)."""
+def notice_render(
+    *, case: Case, kind: str, query_code: str | None = None, pickup: bool = True
+) -> str:
+    """The notice as HTML. The query code is printed only when given (right after acceptance);
+    the pickup code (送达) on the decision unless `pickup` is off (the citizen's download)."""
     if kind not in KINDS:
         raise ValidationError({"kind": f"未知通知书类型：{kind}。"})
     event = case.events.filter(type=KINDS[kind][1]).order_by("-seq").first()
@@ -59,5 +62,7 @@ def notice_render(*, case: Case, kind: str, query_code: str | None = None) -> st
             "licence": case.item_version.kind == ItemKind.LICENCE,
             "approved": case.outcome == Outcome.APPROVED,
             "active": case.status not in (CaseStatus.WITHDRAWN,),
+            # 送达 (sites.delivery): the pickup code asked at the window with the ID card
+            "delivery": getattr(case, "delivery", None) if kind == "decision" and pickup else None,
         },
     )

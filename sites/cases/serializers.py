@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sites.cases.identity import mask_id_number, mask_name, mask_phone
@@ -14,6 +15,7 @@ from sites.cases.models import (
     ClockState,
     Outcome,
 )
+from sites.delivery.serializers import DeliverySerializer
 
 
 class CaseEventSerializer(serializers.Serializer):
@@ -170,6 +172,12 @@ class CaseDetailSerializer(CaseSerializer):
     route = serializers.ListField(child=serializers.CharField())
     ledger = ClockEntrySerializer(many=True)
     timeline = CaseEventSerializer(source="events", many=True)
+    delivery = serializers.SerializerMethodField(help_text="送达(办结后；本站未送达为空)")
+
+    @extend_schema_field(DeliverySerializer(allow_null=True))
+    def get_delivery(self, case) -> dict | None:
+        delivery = getattr(case, "delivery", None)  # sites.delivery, once concluded here
+        return None if delivery is None else DeliverySerializer(delivery).data
 
 
 class CaseAcceptedSerializer(CaseDetailSerializer):

@@ -15,7 +15,7 @@ from sync.keys import REQUEST_SIGNATURE_HEADER, request_sign
 QUERY = """query($number: String!, $code: String!) {
   caseStatus(number: $number, queryCode: $code) {
     number itemName statusLabel outcomeLabel hall hallTier acceptedOn promisedOn
-    promisedProvisional lastHeardAt steps { label at hall }
+    promisedProvisional lastHeardAt steps { label at hall } deliveryStatusLabel
   }
 }"""
 TIMEOUT_SECONDS = 3

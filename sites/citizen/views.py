@@ -16,12 +16,14 @@ from permissions.auth import client_address
 from permissions.citizen import NO_ANSWER, TOO_MANY, citizen_request_limit
 from permissions.ratelimit import RateLimited
 from sites.cases.access import citizen_case_answer, citizen_case_lookup
+from sites.cases.models import CaseStatus
 from sites.citizen.county_client import (
     CountyUnreachable,
     county_case_status,
     county_case_status_here,
 )
 from sites.citizen.forms import CaseQueryForm
+from sites.delivery.citizen import delivery_answer, result_download
 
 LOCAL_NOTE = "县级中心暂时无法连接，以下为本站记录，可能不是最新进度。"
 LOCAL_NEWER_NOTE = "县级中心尚未收到本站最新消息，以下为本站记录。"
@@ -69,6 +71,12 @@ def case_status_page(request):
         except RateLimited:
             context["error"] = TOO_MANY
             return render(request, "citizen/case_status.html", context, status=429)
+        if request.POST.get("download"):  # 电子送达 (sites.delivery)
+            response = result_download(number=number, query_code=code)
+            if response is not None:
+                return response
+            context["error"] = NO_ANSWER
+            return render(request, "citizen/case_status.html", context, status=400)
         try:
             answer, message = _ask_county(request, number, code)
             note = None
@@ -77,6 +85,16 @@ def case_status_page(request):
         except CountyUnreachable:
             answer, message, note = _local(number, code), None, LOCAL_NOTE
         context.update(answer=answer, note=note if answer else None)
+        concluded = answer is not None and (
+            answer.get("deliveryStatusLabel")
+            or answer.get("statusLabel") == CaseStatus.CONCLUDED.label
+        )
+        if concluded:  # 送达: this hall's own record, else what the county heard
+            context["delivery"] = delivery_answer(number=number, query_code=code) or (
+                {"statusLabel": answer["deliveryStatusLabel"]}
+                if answer.get("deliveryStatusLabel")
+                else None
+            )
         if answer is None:
             context["error"] = message if message == TOO_MANY else NO_ANSWER
     return render(request, "citizen/case_status.html", context)

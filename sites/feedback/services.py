@@ -72,9 +72,7 @@ def case_facts(case) -> dict:
             window_site_name=window.site.name,
             window_number=window.number,
             window_name=window.name,
-            department_code=window.department.code,
-            department_name=window.department.name,
-        )
+        )  # the case's own department, even at a 综合窗口 (issue 26)
     return facts
 
 
@@ -84,7 +82,7 @@ def ticket_facts(ticket) -> dict:
     window = ticket.window
     user = ticket.called_by
     staff = getattr(user, "staff", None) if user else None
-    department = window.department if window else ticket.department
+    department = ticket.department  # the queue's department, even at a 综合窗口 (issue 26)
     return {
         "case_number": ticket_key(
             site_code=ticket.site.code, day=ticket.day, label=ticket.label, ticket_id=ticket.pk

@@ -63,6 +63,23 @@ TICKETS = rule_register(
 )
 
 
+COMBINED = rule_register(
+    key="queueing.combined_windows",
+    label="综合窗口",
+    default={"allowed": True, "max_departments": 6},
+    labels={
+        "allowed": "本大厅可设综合窗口(一个窗口办理多个部门事项)",
+        "max_departments": "综合窗口最多兼办部门数",
+    },
+    source="seed 000：「设置独立窗口和综合窗口“三种进厅形式”」；seed 003：3个综合窗口；"
+    "叫号顺序同排队规则(转移件、预约签到优先，再按入队先后)",
+)
+
+
+def combined_for(*, site_code: str) -> dict:
+    return rule_value(COMBINED.key, scopes=(f"site:{site_code}",))
+
+
 def hours_for(*, site_code: str, department_code: str) -> dict:
     return rule_value(HOURS.key, scopes=(f"site:{site_code}", f"department:{department_code}"))
 

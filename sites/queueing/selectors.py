@@ -87,8 +87,14 @@ def queue_board(*, site: Site, at: datetime | None = None) -> list[dict]:
         .values_list("department_id")
         .annotate(n=Count("id"))
     )
-    departments = Department.objects.filter(windows__site=site).distinct().order_by("code")
+    departments = departments_served(site=site)
     return [{"department": d, "waiting": waiting.get(d.id, 0)} for d in departments]
+
+
+def departments_served(*, site: Site):
+    """Departments with a window here, their own or as part of a 综合窗口."""
+    served = Q(windows__site=site) | Q(combined_windows__site=site)
+    return Department.objects.filter(served).distinct().order_by("code")
 
 
 def ticket_ahead(ticket: Ticket) -> int:

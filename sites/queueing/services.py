@@ -30,7 +30,7 @@ from sites.queueing.models import (
     TicketSource,
     TicketStatus,
 )
-from sites.queueing.rules import hours_for, tickets_for
+from sites.queueing.rules import combined_for, hours_for, tickets_for
 from sites.registry.models import Department, Site, Window
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -255,7 +255,8 @@ def _finish(ticket: Ticket, at: datetime) -> None:
 @transaction.atomic
 def ticket_call_next(*, window: Window, by, at: datetime | None = None) -> Ticket | None:
     """叫号: the window's current ticket is served; the next waiting one of the window's
-    department is called (transfers, then appointment check-ins, then walk-ins, in order).
+    departments is called (transfers, then appointment check-ins, then walk-ins, in order;
+    a 综合窗口 takes them in that one order across all the departments it serves).
     None when nobody waits."""
     at = _now(at)
     day = hall_day(at)
@@ -265,7 +266,7 @@ def ticket_call_next(*, window: Window, by, at: datetime | None = None) -> Ticke
     waiting = Ticket.objects.filter(
         site_id=window.site_id,
         day=day,
-        department_id=window.department_id,
+        department_id__in=window.department_ids(),
         status=TicketStatus.WAITING,
     ).order_by("-priority", "queued_at", "id")
     lock = {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}
@@ -321,6 +322,23 @@ def ticket_finish(*, window: Window, ticket_id: int, by, at: datetime | None = N
     ticket = _window_ticket(window=window, ticket_id=ticket_id)
     _finish(ticket, _now(at))
     return ticket
+
+
+@transaction.atomic
+def window_departments_set(*, window: Window, departments: list[Department]) -> Window:
+    """Make `window` a 综合窗口 serving `departments` besides its own (empty: 独立窗口),
+    as far as the hall's rule allows."""
+    extra = {d.pk: d for d in departments if d.pk != window.department_id}
+    if extra:
+        rule = combined_for(site_code=window.site.code)
+        if not rule["allowed"]:
+            raise ValidationError({"departments": "本大厅不设综合窗口。"})
+        if len(extra) + 1 > int(rule["max_departments"]):
+            raise ValidationError(
+                {"departments": f"综合窗口最多兼办{rule['max_departments']}个部门。"}
+            )
+    window.departments.set(list(extra.values()))
+    return window
 
 
 @transaction.atomic

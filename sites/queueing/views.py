@@ -19,7 +19,6 @@ from sites.queueing.days import hall_day
 from sites.queueing.forms import BookingForm, CodePhoneForm, KioskQuery, TakeForm
 from sites.queueing.models import Ticket, TicketStatus
 from sites.queueing.rules import hours_for
-from sites.registry.models import Department
 from sites.registry.selectors import site_current
 
 BOOKING_LIMIT = (20, 3600)  # bookings and cancellations per client address and hour
@@ -38,7 +37,7 @@ def _errors(exc: ValidationError) -> list[str]:
 
 
 def _departments(site):
-    return Department.objects.filter(windows__site=site).distinct().order_by("code")
+    return selectors.departments_served(site=site)
 
 
 def _limited(request, kind: str = "booking", limit: tuple[int, int] = BOOKING_LIMIT) -> bool:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sites.registry.models import Department, Site, Staff, Window
+from sites.registry.models import Department, Site, Staff
 
 
 @admin.register(Site)
@@ -15,12 +15,6 @@ class SiteAdmin(admin.ModelAdmin):
 class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
-
-
-@admin.register(Window)
-class WindowAdmin(admin.ModelAdmin):
-    list_display = ["site", "number", "name", "department"]
-    list_filter = ["site", "department"]
 
 
 @admin.register(Staff)

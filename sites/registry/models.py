@@ -78,6 +78,12 @@ class Window(models.Model):
     )
     number = models.CharField("窗口号", max_length=20)
     name = models.CharField("窗口名称", max_length=100)
+    # 综合窗口 (seed 000: 「设置独立窗口和综合窗口」): the other departments this window also
+    # serves; `department` stays the window's own (独立窗口: none here). Whether a hall may
+    # combine is a county rule (queueing.combined_windows).
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="combined_windows", verbose_name="综合窗口兼办部门"
+    )
 
     class Meta:
         verbose_name = "窗口"
@@ -89,6 +95,11 @@ class Window(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site.name} {self.number}号窗口({self.name})"
+
+    def department_ids(self) -> list[int]:
+        """Every department this window serves: its own first, then the combined ones."""
+        extra = [d.pk for d in self.departments.all() if d.pk != self.department_id]
+        return [self.department_id, *sorted(extra)]
 
 
 class Staff(models.Model):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from sites.queueing import selectors, services
 from sites.queueing.access import can_call_tickets, can_view_queue_statistics
 from sites.queueing.models import Ticket, TicketStatus
-from sites.registry.models import Department, Staff, Window
+from sites.registry.models import Staff, Window
 from sites.registry.selectors import site_current
 from sites.workbench.forms import StatisticsQuery, TicketAction, WindowChoice
 
@@ -58,10 +58,10 @@ def _calling_context(request, here, form=None) -> dict:
             current=current,
             last_served=last_served,
             last_rating_url=selectors.rating_url(last_served) if last_served else "",
-            waiting=board.get(window.department_id, 0),
-            departments=Department.objects.filter(windows__site=here)
-            .exclude(pk=window.department_id)
-            .distinct(),
+            waiting=sum(board.get(d, 0) for d in window.department_ids()),
+            departments=selectors.departments_served(site=here).exclude(
+                pk__in=window.department_ids()
+            ),
         )
     return context
 
@@ -104,9 +104,11 @@ def calling_act(request, action: str):
         elif action == "finish":
             services.ticket_finish(window=window, ticket_id=ticket_id, by=request.user)
         elif action == "transfer":
-            department = Department.objects.filter(
-                code=form.cleaned_data["department"], windows__site=here
-            ).first()
+            department = (
+                selectors.departments_served(site=here)
+                .filter(code=form.cleaned_data["department"])
+                .first()
+            )
             if department is None:
                 raise ValidationError({"department": "请选择本大厅有窗口的部门。"})
             services.ticket_transfer(

@@ -24,7 +24,8 @@ def kinds(case):
 def test_each_lifecycle_step_writes_its_notification_once(township):
     user = clerk(township)
     case = case_make(by=user, state="concluded")
-    assert kinds(case) == ["receipt", "accepted", "decided", "rating_invitation"]
+    # 办结 opens the delivery (sites.delivery) in the same transaction: 结果待领取 too
+    assert kinds(case) == ["receipt", "accepted", "result_ready", "decided", "rating_invitation"]
     receipt = Notification.objects.get(case_number=case.number, kind="receipt")
     assert receipt.phone == PHONE
     assert receipt.status == Status.PENDING
@@ -58,8 +59,9 @@ def test_the_same_key_notifies_once(township):
 
 
 def test_the_calls_sites_delivery_makes_read_well(township):
-    """As sites/delivery calls it: the hall and a date, no window; a reminder with `since`."""
-    case = case_make(by=clerk(township), state="concluded")
+    """As sites/delivery calls it: the hall and a date, no window; a reminder with `since`
+    (an accepted case: a concluded one has its own 结果待领取 from the delivery already)."""
+    case = case_make(by=clerk(township), state="accepted")
     ready = notify(case, "result_ready", hall="马鞍镇便民服务中心", until=date(2026, 12, 21))
     assert ready.text == (
         f"办件{case.number}的结果已可领取，请于2026年12月21日前凭取件码和身份证到"

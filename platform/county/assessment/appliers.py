@@ -15,10 +15,16 @@ from django.utils.dateparse import parse_datetime
 
 from county.assessment.announce import STAFF, STAFF_TYPE, WINDOW, WINDOW_TYPE
 from county.assessment.feedback import rating_arrive
-from county.assessment.services import points_record, staff_ref, window_ref
+from county.assessment.services import (
+    points_record,
+    points_source_register,
+    staff_ref,
+    window_ref,
+)
 from county.catalogue.models import Item
 from county.readmodel.models import CaseRecord
 from sites.cases.messages import CASE_EVENT, EVENT_TYPE
+from sites.delivery.messages import OUTSIDE, OUTSIDE_TYPE
 from sites.feedback.appliers import RATING
 from sites.feedback.models import Level
 from sites.feedback.outbound import RATING_TYPE
@@ -142,4 +148,36 @@ def staff_announced(envelope) -> None:
         username=payload["username"],
         name=payload["name"],
         window=window,
+    )
+
+
+# --- results handed out outside the window (seed 000 第十三条(四)) ---------------------------
+# A result handed out outside the window costs the department's window the rule's points
+# (assessment.points `not_collected_at_window`). Source: the case number, so a redelivered
+# message records nothing new.
+
+SOURCE = points_source_register("delivery", label="送达(未通过窗口取件)")
+
+
+@applier(OUTSIDE_TYPE, payload=OUTSIDE)
+def delivery_outside_points(envelope) -> None:
+    if settings.HALL_TIER != "county":
+        return
+    payload = envelope.payload
+    at = parse_datetime(str(payload["at"])) or timezone.now()
+    code = payload["department"]
+    window = window_ref(
+        site_code=payload["site"],
+        number=f"部门{code}"[:20],
+        name=payload.get("department_name") or "",
+        department_code=code,
+        department_name=payload.get("department_name") or "",
+    )
+    points_record(
+        window=window,
+        rule="not_collected_at_window",
+        source_type=SOURCE,
+        source_id=payload["number"],
+        occurred_on=timezone.localdate(at),
+        note=f"办件{payload['number']}未通过窗口取件",
     )

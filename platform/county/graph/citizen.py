@@ -18,6 +18,7 @@ from permissions.citizen import NO_ANSWER, TOO_MANY, citizen_address, citizen_re
 from permissions.ratelimit import RateLimited
 from sites.cases.models import CaseStatus, EventType, Outcome
 from sites.cases.querycode import query_code_hash, query_code_matches
+from sites.delivery.models import DeliveryRecord, DeliveryStatus
 from sites.registry.models import Site, Tier
 from sync.selectors import origin_last_heard_subquery
 
@@ -55,6 +56,9 @@ class CaseStatusType(graphene.ObjectType):
     promised_provisional = graphene.Boolean(required=True, description="承诺日期为暂算")
     steps = graphene.List(graphene.NonNull(PublicStepType), required=True)
     last_heard_at = graphene.DateTime(description="县级中心最后收到该站点消息的时间")
+    delivery_status_label = graphene.String(
+        description="结果送达状态(待领取/已领取/已寄出)，按县级中心最后收到的送达站点消息"
+    )
 
 
 def case_status_record(number: str) -> CaseRecord | None:
@@ -67,6 +71,9 @@ def case_status_record(number: str) -> CaseRecord | None:
             owner_name=Subquery(owner.values("name")[:1]),
             owner_tier=Subquery(owner.values("tier")[:1]),
             owner_last_heard=origin_last_heard_subquery(OuterRef("owner_site")),
+            delivery_status=Subquery(
+                DeliveryRecord.objects.filter(number=OuterRef("number")).values("status")[:1]
+            ),
         )
         .first()
     )
@@ -100,6 +107,11 @@ def case_status_answer(record: CaseRecord) -> CaseStatusType:
         promised_provisional=record.deadline_provisional,
         steps=steps,
         last_heard_at=record.owner_last_heard,
+        delivery_status_label=(
+            choice_label(DeliveryStatus, record.delivery_status)
+            if getattr(record, "delivery_status", None)
+            else None
+        ),
     )
 
 

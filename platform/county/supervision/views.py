@@ -29,6 +29,7 @@ from county.supervision.four_rates import TARGET as FOUR_RATES
 from county.supervision.models import AlertLevel, OrderState, SupervisionOrder
 from county.supervision.orders import order_answer, order_issue
 from permissions.access import DENIED_MESSAGE
+from sites.delivery.selectors import delivery_record_statistics
 from sites.registry.models import Site
 from sites.registry.selectors import site_current
 
@@ -106,6 +107,8 @@ def dashboard(request):
         "dept_names": sel.names_for("department"),
         "problems": problems,  # shown beside the fields; the figures are this month's
         "typed": ScopeQuery(request.GET).typed("period") if problems else "",
+        # 送达 per hall and month (sites.delivery, docs/decisions/0028)
+        "deliveries": delivery_record_statistics(sites=codes, start=period.start, end=period.end),
     }
     status = 400 if problems else 200
     return render(request, "supervision/dashboard.html", context, status=status)
