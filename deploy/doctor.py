@@ -22,6 +22,8 @@ from django.contrib.staticfiles import finders
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 
+from sites.registry.tier import here
+
 CLOCK_SKEW_S = 60
 DISK_MIN_BYTES = 1 << 30  # 1 GiB free under HALL_VAR_DIR
 
@@ -186,7 +188,7 @@ def _county_get(path: str):
 
 
 def check_county() -> list[Problem]:
-    if settings.HALL_TIER == "county":
+    if not here().asks_county:
         return []
     url = settings.HALL_COUNTY_URL
     try:

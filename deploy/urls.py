@@ -1,6 +1,5 @@
 """URLs of a hall node. Each app adds its own routes in its `urls` module."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -8,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from deploy.views import healthz, home
 from permissions.views import StaffLoginView, StaffLogoutView
 from sites.citizen.views import case_status_page
+from sites.registry.tier import here
 
 admin.site.site_header = "政务服务大厅平台"
 admin.site.site_title = "政务服务大厅平台"
@@ -31,7 +31,7 @@ urlpatterns = [
     path("jiancha/", include("county.supervision.urls")),  # 电子监察 (county and halls)
 ]
 
-if settings.HALL_TIER == "county":  # the view across sites lives at the county only
+if here().keeps_read_model:  # the view across sites lives at the county only
     from county.graph.views import graphql_view
 
     urlpatterns.append(path("graphql/", graphql_view, name="graphql"))
@@ -44,7 +44,7 @@ handler403 = "deploy.errors.permission_denied"
 handler404 = "deploy.errors.page_not_found"
 handler500 = "deploy.errors.server_error"
 
-if settings.HALL_TIER == "county":  # halls ask about the cases filed there (signed, not staff)
+if here().keeps_read_model:  # halls ask about the cases filed there (signed, not staff)
     from county.readmodel.views import followed
 
     urlpatterns.append(path("halls/followed/", followed, name="readmodel-followed"))

@@ -7,7 +7,6 @@ from its own data and says so.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -23,13 +22,14 @@ from permissions.citizen import (
 from permissions.ratelimit import RateLimited
 from sites.citizen.county_client import QUERY, CountyUnreachable, county_case_status
 from sites.citizen.forms import CaseQueryForm
+from sites.registry.tier import here
 
 LOCAL_NOTE = "县级中心暂时无法连接，以下为本站记录，可能不是最新进度。"
 LOCAL_NEWER_NOTE = "县级中心尚未收到本站最新消息，以下为本站记录。"
 
 
 def _ask_county(request, number: str, code: str):
-    if settings.HALL_TIER == "county":
+    if not here().asks_county:
         from county.graph.schema import schema
 
         result = schema.execute(
@@ -79,7 +79,7 @@ def case_status_page(request):
         try:
             answer, message = _ask_county(request, number, code)
             note = None
-            if answer is None and settings.HALL_TIER != "county":
+            if answer is None and here().asks_county:
                 answer, note = _local(number, code), LOCAL_NEWER_NOTE
         except CountyUnreachable:
             answer, message, note = _local(number, code), None, LOCAL_NOTE

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from permissions.citizen import citizen_case_lookup
 from sites.feedback.models import Complaint, Rating
+from sites.registry.tier import here
 
 
 def citizen_case_facts(*, number: str, query_code: str) -> dict | None:
@@ -19,7 +18,7 @@ def citizen_case_facts(*, number: str, query_code: str) -> dict | None:
         from sites.feedback.services import case_facts
 
         return {**case_facts(case), "concluded": case.concluded_at is not None}
-    if settings.HALL_TIER != "county":
+    if not here().keeps_read_model:
         return None
     from county.catalogue.models import Item
     from county.readmodel.models import CaseRecord

@@ -5,7 +5,8 @@ default where the county rule says so. Beat polls hourly; each run records only 
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
+
+from sites.registry.tier import here
 
 BEAT_SCHEDULE = {
     "feedback-daily": {"task": "feedback.daily", "schedule": 3600.0},
@@ -14,7 +15,7 @@ BEAT_SCHEDULE = {
 
 @shared_task(name="feedback.daily", ignore_result=True)
 def feedback_daily() -> dict:
-    if settings.HALL_TIER != "county":
+    if not here().keeps_read_model:
         return {}
     from sites.feedback.services import complaints_overdue_charge, ratings_default
 

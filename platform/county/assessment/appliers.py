@@ -8,18 +8,17 @@ so a redelivered event records nothing new.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from sites.cases.messages import CASE_EVENT, EVENT_TYPE
+from sites.registry.tier import only_where
 from sync.api import applier
 
 
 @applier(EVENT_TYPE, owned=True, copies=True, payload=CASE_EVENT)
+@only_where("keeps_read_model")
 def case_event_points(envelope) -> None:
-    if settings.HALL_TIER != "county":
-        return
     payload = envelope.payload if isinstance(envelope.payload, dict) else {}
     kind = payload.get("type")
     if kind not in ("overdue", "deemed_consent"):

@@ -3,18 +3,17 @@ enter the assessed list when they are saved, never when a page is read (issue 22
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from county.assessment.services import staff_ref, window_ref
 from sites.registry.models import Staff, Window
+from sites.registry.tier import only_where
 
 
 @receiver(post_save, sender=Window, dispatch_uid="assessment-window-opened")
+@only_where("keeps_read_model")
 def _window_saved(sender, instance, **kwargs) -> None:
-    if settings.HALL_TIER != "county":
-        return
     window_ref(
         site_code=instance.site.code,
         number=instance.number,
@@ -26,8 +25,9 @@ def _window_saved(sender, instance, **kwargs) -> None:
 
 
 @receiver(post_save, sender=Staff, dispatch_uid="assessment-staff-placed")
+@only_where("keeps_read_model")
 def _staff_saved(sender, instance, **kwargs) -> None:
-    if settings.HALL_TIER != "county" or instance.window_id is None:
+    if instance.window_id is None:
         return
     window = instance.window
     ref = window_ref(site_code=window.site.code, number=window.number, name=window.name)

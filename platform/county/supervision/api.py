@@ -3,7 +3,6 @@ that ask permissions.supervision_access, read through selectors and write throug
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -28,6 +27,7 @@ from permissions.supervision_access import (
     supervised_codes,
 )
 from sites.registry.selectors import site_current
+from sites.registry.tier import here
 
 
 class FiguresSerializer(serializers.Serializer):
@@ -116,7 +116,7 @@ def _bad(exc: ValidationError) -> Response:
 
 
 def _county() -> None:
-    if settings.HALL_TIER != "county":
+    if not here().keeps_read_model:
         raise NotFound("电子监察统计只在县政务服务中心。")
 
 
@@ -215,7 +215,7 @@ class Orders(APIView):
         responses=OrderSerializer(many=True),
     )
     def get(self, request):
-        if settings.HALL_TIER == "county" and can_issue_order(user=request.user):
+        if here().issues_orders and can_issue_order(user=request.user):
             codes = supervised_codes(user=request.user)
         else:
             codes = [site_current().code] if _feed_codes(request) else []

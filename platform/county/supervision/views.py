@@ -4,7 +4,6 @@ Thin views: permissions.supervision_access decides, selectors read, services wri
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -27,6 +26,7 @@ from permissions.supervision_access import (
     hall_feed_codes,
     supervised_codes,
 )
+from sites.registry import tier
 from sites.registry.models import Site
 from sites.registry.selectors import site_current
 
@@ -34,7 +34,7 @@ BY_CHOICES = [("site", "按站点"), ("department", "按部门(窗口)"), ("item
 
 
 def _county_only() -> None:
-    if settings.HALL_TIER != "county":
+    if not tier.here().keeps_read_model:
         raise Http404("电子监察统计只在县政务服务中心。")
 
 
@@ -185,7 +185,7 @@ def alerts(request):
             "levels": AlertLevel.choices,
             "site_names": dict(Site.objects.values_list("code", "name")),
             "dept_names": sel.names_for("department"),
-            "may_issue": settings.HALL_TIER == "county" and can_issue_order(user=request.user),
+            "may_issue": tier.here().issues_orders and can_issue_order(user=request.user),
         },
     )
 
@@ -193,7 +193,7 @@ def alerts(request):
 @login_required
 def orders(request):
     """督办单: at the county those issued (supervised halls); at a hall those sent here."""
-    if settings.HALL_TIER == "county" and can_issue_order(user=request.user):
+    if tier.here().issues_orders and can_issue_order(user=request.user):
         codes = supervised_codes(user=request.user)
     else:
         here = site_current()
@@ -219,7 +219,7 @@ def orders(request):
             "today": timezone.localdate(),
             "site_names": dict(Site.objects.values_list("code", "name")),
             "dept_names": sel.names_for("department"),
-            "may_issue": settings.HALL_TIER == "county" and can_issue_order(user=request.user),
+            "may_issue": tier.here().issues_orders and can_issue_order(user=request.user),
         },
     )
 
