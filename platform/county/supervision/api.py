@@ -3,7 +3,6 @@ that ask permissions.supervision_access, read through selectors and write throug
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -108,11 +107,6 @@ class OrderIssueSerializer(serializers.Serializer):
 
 class OrderAnswerSerializer(serializers.Serializer):
     answer = serializers.CharField(max_length=1000, help_text="答复")
-
-
-def _bad(exc: ValidationError) -> Response:
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-    return Response(detail, status=400)
 
 
 def _county() -> None:
@@ -233,15 +227,12 @@ class Orders(APIView):
             raise PermissionDenied(DENIED_MESSAGE)
         given = OrderIssueSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            order = order_issue(
-                case_number=given.validated_data["case"],
-                by=request.user,
-                reason=given.validated_data["reason"],
-                days=given.validated_data.get("days"),
-            )
-        except ValidationError as exc:
-            return _bad(exc)
+        order = order_issue(
+            case_number=given.validated_data["case"],
+            by=request.user,
+            reason=given.validated_data["reason"],
+            days=given.validated_data.get("days"),
+        )
         return Response(OrderSerializer(order).data, status=201)
 
 
@@ -262,10 +253,5 @@ class OrderAnswer(APIView):
             raise PermissionDenied(DENIED_MESSAGE)
         given = OrderAnswerSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            order = order_answer(
-                order=order, by=request.user, answer=given.validated_data["answer"]
-            )
-        except ValidationError as exc:
-            return _bad(exc)
+        order = order_answer(order=order, by=request.user, answer=given.validated_data["answer"])
         return Response(OrderSerializer(order).data)

@@ -29,6 +29,7 @@ from permissions.supervision_access import (
 from sites.registry import tier
 from sites.registry.models import Site
 from sites.registry.selectors import site_current
+from sites.workbench.forms import service_messages
 
 BY_CHOICES = [("site", "按站点"), ("department", "按部门(窗口)"), ("item", "按事项")]
 
@@ -65,12 +66,6 @@ def _scope_read(request):
         problems["kind" if kind and kind not in sel.PERIOD_KINDS else "period"] = str(exc)
         period = sel.period_parse(kind="month", value="", today=today)
     return site, sel.subtree_codes(code=site.code), period, problems
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return exc.messages
 
 
 @login_required
@@ -250,7 +245,7 @@ def order_new(request):
                     days=form.cleaned_data["days"],
                 )
             except ValidationError as exc:
-                errors = _errors(exc)
+                errors = service_messages(exc)
             else:
                 return redirect("supervision:orders")
     return render(
@@ -289,7 +284,7 @@ def order_reply(request, code: str):
         return render(
             request,
             "supervision/orders.html",
-            {"rows": [order], "errors": _errors(exc), "site_names": {}, "dept_names": {}},
+            {"rows": [order], "errors": service_messages(exc), "site_names": {}, "dept_names": {}},
             status=400,
         )
     return redirect("supervision:orders")
