@@ -90,12 +90,13 @@ class CaseAction(APIView):
 
     permission_classes = [IsStaff]
     input_class: type[serializers.Serializer] = s.AtInput
+    right: Action = Action.HANDLE  # the case right it needs (the table's `who`)
 
     def perform(self, *, case, user, data: dict):
         raise NotImplementedError
 
     def post(self, request, number: str):
-        case = _case(request, number, Action.HANDLE)
+        case = _case(request, number, self.right)
         data = self.input_class(data=request.data)
         data.is_valid(raise_exception=True)
         extra = self.perform(case=case, user=request.user, data=data.validated_data)
@@ -115,7 +116,7 @@ def action_view(name: str, *, result=None, responses=s.CaseDetailSerializer):
     view = type(
         f"Case{''.join(w.title() for w in name.split('_'))}",
         (CaseAction,),
-        {"input_class": act.input, "perform": staticmethod(perform)},
+        {"input_class": act.input, "right": Action(act.who), "perform": staticmethod(perform)},
     )
     return extend_schema_view(
         post=extend_schema(summary=act.summary, request=act.input, responses=responses)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from permissions.joint_access import can_give_opinion, can_reassign_part
-from sites.cases.lifecycle import Action
+from sites.cases.actions import Action
 from sites.cases.lifecycle import actions_available as lifecycle_actions
 from sites.cases.models import Case
 from sites.cases.rules import signer_check
