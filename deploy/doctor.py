@@ -23,6 +23,7 @@ from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 
 from county.hallkeys.selectors import hall_keys_distributed
+from sites.registry.tier import here
 from sync.api import own_key
 from sync.transport import connect, declares, names, topology_declare
 
@@ -185,7 +186,7 @@ def _county_get(path: str):
 
 
 def check_county() -> list[Problem]:
-    if settings.HALL_TIER == "county":
+    if not here().asks_county:
         return []
     url = settings.HALL_COUNTY_URL
     try:

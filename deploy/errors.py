@@ -11,9 +11,11 @@ import math
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from rest_framework import exceptions
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 MESSAGES = {
@@ -50,10 +52,21 @@ def _throttled_message(exc: exceptions.Throttled) -> str:
     return "请求过于频繁，请稍后重试。"
 
 
+def domain_refusal(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's (Django) ValidationError as DRF's: 400 with the fields named, a message
+    without a field under non_field_errors. The API's one conversion (ADR 0026): views let
+    the services' refusals through and this handler answers them."""
+    if hasattr(exc, "error_dict"):
+        return exceptions.ValidationError(exc.message_dict)
+    return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})
+
+
 def api_exception_handler(exc, context):
     """DRF's handler with Chinese words; validation errors keep their field structure."""
     if isinstance(exc, RequestDataTooBig):
         return JsonResponse({"detail": TOO_LARGE}, status=413)
+    if isinstance(exc, DjangoValidationError):
+        exc = domain_refusal(exc)
     response = exception_handler(exc, context)
     if response is None or isinstance(exc, exceptions.ValidationError):
         return response

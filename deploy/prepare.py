@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -14,6 +13,7 @@ from permissions.services import staff_create
 from sites.queueing.demo import demo_windows_ensure
 from sites.registry.selectors import site_current
 from sites.registry.services import departments_load, site_tree_load
+from sites.registry.tier import here
 from sync.api import own_key
 
 
@@ -22,7 +22,7 @@ def node_prepare(*, sample: bool, verbosity: int = 0) -> dict:
     call_command("migrate", interactive=False, verbosity=verbosity)
     report = {"sites": site_tree_load(), "departments": departments_load()}
     report["key"] = own_key().kid  # this hall's signing key, made on first start (ADR 0012)
-    if settings.HALL_TIER == "county":
+    if here().authors_catalogue:
         # One release for what a first start sets up: the pinned keys, calendar, sample.
         with catalogue_change():
             report["keys_enrolled"] = hall_keys_enrol_pinned()

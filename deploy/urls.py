@@ -1,6 +1,5 @@
 """URLs of a hall node. Each app adds its own routes in its `urls` module."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -10,6 +9,7 @@ from county.supervision.sms import sms_watch
 from deploy.views import healthz, home
 from permissions.views import StaffLoginView, StaffLogoutView
 from sites.citizen.views import case_status_page
+from sites.registry.tier import here
 
 admin.site.site_header = "政务服务大厅平台"
 admin.site.site_title = "政务服务大厅平台"
@@ -37,8 +37,8 @@ urlpatterns = [
     path("duanxin/", include("sites.notify.urls")),  # 短信记录 (each hall), 短信监察 (county)
 ]
 
-if settings.HALL_TIER == "county":  # the view across sites lives at the county only
-    from county.graph.views import graphql_view  # the schema is built only where it is served
+if here().keeps_read_model:  # the view across sites lives at the county only
+    from county.graph.views import graphql_view
 
     urlpatterns.append(path("graphql/", graphql_view, name="graphql"))
     urlpatterns.append(path("guize/", include("county.rules.urls")))
@@ -50,8 +50,8 @@ handler403 = "deploy.errors.permission_denied"
 handler404 = "deploy.errors.page_not_found"
 handler500 = "deploy.errors.server_error"
 
-if settings.HALL_TIER == "county":  # halls ask about the cases filed there (signed, not staff)
-    from county.readmodel.views import followed  # beside the one route that uses it
+if here().keeps_read_model:  # halls ask about the cases filed there (signed, not staff)
+    from county.readmodel.views import followed
 
     urlpatterns.append(path("halls/followed/", followed, name="readmodel-followed"))
     from county.assessment.hall_api import hall_assessment_view

@@ -17,8 +17,9 @@ os.environ.setdefault("HALL_DEBUG", "false")
 
 from deploy.settings.node import *  # noqa: E402, F403
 from deploy.settings.node import HALL_TIER  # noqa: E402
+from sites.registry.tier import of  # noqa: E402
 
-if HALL_TIER != "county" and not os.environ.get("HALL_COUNTY_URL"):
+if of(HALL_TIER).asks_county and not os.environ.get("HALL_COUNTY_URL"):
     # a township or village asks the county on a citizen's behalf: no silent 127.0.0.1 default
     raise SystemExit("hall: production needs HALL_COUNTY_URL (the county's address) here")
 

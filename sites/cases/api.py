@@ -1,11 +1,9 @@
 """Clerk REST API: thin views that look up (through permissions.access), clean, call one
-service and return. Domain refusals become 400 with the field named."""
+service and return. Domain refusals (a service's ValidationError) become 400 with the field
+named in the API's exception handler (deploy.errors.api_exception_handler)."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -21,22 +19,12 @@ from permissions.rest import IsStaff
 from permissions.roles import Action
 from sites.cases import access as case_access
 from sites.cases import serializers as s
-from sites.cases import services, transfer
+from sites.cases import services
+from sites.cases.actions import ACTIONS
 from sites.cases.notices import notice_render
 from sites.cases.pagination import CasePagination
 from sites.cases.selectors import LIST_COLUMNS, case_base, case_list_for_user, case_timeline
 from sites.registry.selectors import site_current
-
-
-@contextmanager
-def domain_errors():
-    try:
-        yield
-    except DjangoValidationError as exc:
-        detail = (
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
-        raise serializers.ValidationError(detail) from exc
 
 
 def _case(request, number: str, action=Action.VIEW):
@@ -87,8 +75,7 @@ class CaseList(generics.ListAPIView):
             user=request.user, site=here, perm=access.SitePerm.ACT
         ):
             raise access.AccessDenied(access.DENIED_MESSAGE)
-        with domain_errors():
-            case = services.case_submit(by=request.user, **data.validated_data)
+        case = services.case_submit(by=request.user, **data.validated_data)
         return Response(case_detail_data(request, case.number), status=status.HTTP_201_CREATED)
 
 
@@ -105,94 +92,53 @@ class CaseAction(APIView):
 
     permission_classes = [IsStaff]
     input_class: type[serializers.Serializer] = s.AtInput
+    right: Action = Action.HANDLE  # the case right it needs (the table's `who`)
 
     def perform(self, *, case, user, data: dict):
         raise NotImplementedError
 
     def post(self, request, number: str):
-        case = _case(request, number, Action.HANDLE)
+        case = _case(request, number, self.right)
         data = self.input_class(data=request.data)
         data.is_valid(raise_exception=True)
-        with domain_errors():
-            extra = self.perform(case=case, user=request.user, data=data.validated_data)
+        extra = self.perform(case=case, user=request.user, data=data.validated_data)
         extra = extra if isinstance(extra, dict) else {}
         return Response({**case_detail_data(request, number), **extra})
 
 
-def action(summary: str, input_class, perform, responses=s.CaseDetailSerializer):
+def action_view(name: str, *, result=None, responses=s.CaseDetailSerializer):
+    """The API view of the action table's row `name` (sites.cases.actions): its serializer,
+    its summary, its service. `result(case, returned)` adds to the answer (受理's query code)."""
+    act = ACTIONS[name]
+
+    def perform(*, case, user, data: dict):
+        returned = act.perform(case=case, by=user, **data)
+        return result(case, returned) if result else None
+
     view = type(
-        f"Case{''.join(w.title() for w in perform.__name__.split('_')[1:])}",
+        f"Case{''.join(w.title() for w in name.split('_'))}",
         (CaseAction,),
-        {"input_class": input_class, "perform": staticmethod(perform)},
+        {"input_class": act.input, "right": Action(act.who), "perform": staticmethod(perform)},
     )
     return extend_schema_view(
-        post=extend_schema(summary=summary, request=input_class, responses=responses)
+        post=extend_schema(summary=act.summary, request=act.input, responses=responses)
     )(view)
 
 
-def _accept(*, case, user, data):
-    code = services.case_accept(case=case, by=user, **data)
+def _accepted(case, code: str) -> dict:
     case.refresh_from_db()
     url = reverse("case-notice", kwargs={"number": case.number, "kind": "acceptance"})
     return {"query_code": code, "notice_url": url}
 
 
-CaseAccept = action(
-    "受理(返回仅显示一次的查询码；联办件同时分送协办部门)",
-    s.AcceptInput,
-    _accept,
-    s.CaseAcceptedSerializer,
-)
-CaseRefuse = action(
-    "不予受理",
-    s.RefuseInput,
-    lambda *, case, user, data: services.case_refuse(case=case, by=user, **data),
-)
-CaseSupplement = action(
-    "一次性告知补正(暂停计时)",
-    s.SupplementInput,
-    lambda *, case, user, data: services.case_supplement_request(case=case, by=user, **data),
-)
-CaseSupplementComplete = action(
-    "补正材料齐全(恢复计时)",
-    s.AtInput,
-    lambda *, case, user, data: services.case_supplement_complete(case=case, by=user, **data),
-)
-CaseMaterials = action(
-    "补交容缺材料",
-    s.MaterialsInput,
-    lambda *, case, user, data: services.case_materials_supply(case=case, by=user, **data),
-)
-CaseExtend = action(
-    "延期",
-    s.ExtendInput,
-    lambda *, case, user, data: services.case_extend(case=case, by=user, **data),
-)
-CaseDecide = action(
-    "办结(准予/不予准予)",
-    s.DecideInput,
-    lambda *, case, user, data: services.case_decide(case=case, by=user, **data),
-)
-CaseReturn = action(
-    "退办",
-    s.ReturnInput,
-    lambda *, case, user, data: services.case_return(case=case, by=user, **data),
-)
-CaseWithdraw = action(
-    "撤回",
-    s.WithdrawInput,
-    lambda *, case, user, data: services.case_withdraw(case=case, by=user, **data),
-)
-CaseForward = action(
-    "上报(办理权移交上级站点)",
-    s.NoteInput,
-    lambda *, case, user, data: transfer.case_forward(case=case, by=user, **data),
-)
-CaseHandBack = action(
-    "退回下级站点",
-    s.NoteInput,
-    lambda *, case, user, data: transfer.case_hand_back(case=case, by=user, **data),
-)
+def action_views() -> dict[str, type[APIView]]:
+    """One view per action of the table that the case API offers, by its URL name."""
+    special = {"accept": {"result": _accepted, "responses": s.CaseAcceptedSerializer}}
+    return {
+        act.url_name: action_view(act.name, **special.get(act.name, {}))
+        for act in ACTIONS.values()
+        if act.summary
+    }
 
 
 @extend_schema(
@@ -212,6 +158,5 @@ class CaseNotice(APIView):
 
     def get(self, request, number: str, kind: str):
         case = _case(request, number)
-        with domain_errors():
-            html = notice_render(case=case, kind=kind)
+        html = notice_render(case=case, kind=kind)
         return HttpResponse(html, content_type="text/html; charset=utf-8")

@@ -1,12 +1,15 @@
 """The case lifecycle: every action, the statuses it is allowed from, where it leads.
 
-One table (`ACTIONS`) says which action may run from which status; one function
+The action table (`ACTIONS`, declared in sites.cases.actions) says which action may run
+from which status; one function
 (`transition`) runs the common part of every write — lock the case, find this hall,
 check that it owns the case, check the status against the table, check the time — and
 `event_record` appends the event (clock refreshed, case saved, event published). Every
 service in sites/cases and sites/joint goes through them.
 
-Case kinds plug in with hooks (`CaseHooks`, `hooks_register`) keyed by handling type:
+Every recorded event is announced with the `case_changed` signal (sites.cases.signals): the
+one way for other apps to follow a change. Case kinds take part in a transition with hooks
+(`CaseHooks`, `hooks_register`) keyed by handling type, which may refuse it or use its input:
 the joint approvals app (sites/joint) registers one for 联办件 in its AppConfig, so this
 app never imports it. A hook runs inside the service's transaction with the case locked.
 """
@@ -20,64 +23,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from county.catalogue.selectors import delegation_decides
+from sites.cases import signals
+from sites.cases.actions import ACTIONS, Action
 from sites.cases.clocks import case_clock_refresh
-from sites.cases.models import Case, CaseEvent, CaseStatus
+from sites.cases.models import Case, CaseEvent
 from sites.cases.outbound import event_publish
 from sites.registry.models import Site
 from sites.registry.selectors import site_current
 from sites.registry.timefmt import people_time
 
 CLOCK_SKEW = timedelta(minutes=2)
-S = CaseStatus
-
-
-@dataclass(frozen=True)
-class Action:
-    name: str
-    label: str  # the Chinese verb in messages: 不能{label}
-    sources: frozenset  # statuses it may run from (empty: it creates the case)
-    target: str | None = None  # the status it leads to (None: unchanged)
-    # A clearer message than the generic one for some refused statuses.
-    refusals: tuple[tuple[str, str], ...] = ()
-
-    def allows(self, status: str) -> bool:
-        return status in self.sources
-
-
-def _action(name, label, sources, target=None, refusals=()):
-    return name, Action(name, label, frozenset(sources), target, tuple(refusals))
-
-
-RUNNING = (S.ACCEPTED, S.SUSPENDED)  # the clock runs or is suspended
-OPEN = (S.SUBMITTED, S.ACCEPTED, S.SUSPENDED)
-
-ACTIONS: dict[str, Action] = dict(
-    [
-        _action("submit", "收件", (), S.SUBMITTED),
-        _action("accept", "受理", (S.SUBMITTED,), S.ACCEPTED),
-        _action("refuse", "作出不予受理决定", (S.SUBMITTED,), S.REFUSED),
-        _action("supplement", "一次性告知补正", (S.ACCEPTED,), S.SUSPENDED),
-        _action("supplement_complete", "登记补正材料齐全", (S.SUSPENDED,), S.ACCEPTED),
-        _action("materials", "补交容缺材料", OPEN),
-        _action("extend", "延期", RUNNING),
-        _action(
-            "decide",
-            "办结",
-            (S.ACCEPTED,),
-            S.CONCLUDED,
-            refusals=((S.SUBMITTED, "办件尚未受理，不能办结。"),),
-        ),
-        _action("return", "退办", (S.SUBMITTED, S.ACCEPTED), S.RETURNED),
-        _action("withdraw", "撤回", OPEN, S.WITHDRAWN),
-        _action("forward", "上报", (S.ACCEPTED,)),
-        _action("hand_back", "退回下级", (S.ACCEPTED, S.CONCLUDED)),
-        _action("parts_open", "分送协办部门", (S.ACCEPTED,)),
-        _action("opinion", "接收部门意见", RUNNING),
-        _action("countersign", "会签办结", (S.ACCEPTED,), S.CONCLUDED),
-        _action("prepare", "拟办(提交首席代表签批)", (S.ACCEPTED,)),
-        _action("reassign", "改派联办环节", RUNNING),
-    ]
-)
 
 
 # ---------------------------------------------------------------- checks
@@ -202,6 +157,7 @@ def event_record(
         data=data or {},
     )
     event_publish(case=case, event=event, here=here)
+    signals.case_changed.send(sender=Case, case=case, event=event, here=here)
     return event
 
 
@@ -209,26 +165,20 @@ def actions_available(*, case: Case, here: Site) -> list[Action]:
     """What the table allows now for `case` at `here` (the person's rights come on top)."""
     if case.owner_site_id != here.id:
         return []
-    joint = case.item_version.handling_type == "joint"
+    kind = case.item_version.handling_type
     decides = None  # asked once, only when a deciding action is in reach (one query)
     found = []
     for act in ACTIONS.values():
-        if not act.allows(case.status):
+        if not act.sources or not act.allows(case.status):
             continue
-        if act.name in ("countersign", "parts_open", "opinion", "reassign") and not joint:
+        if (act.only_kind and kind != act.only_kind) or (act.not_kind and kind == act.not_kind):
             continue
-        if act.name == "decide" and joint:
-            continue  # a joint case concludes by countersign
-        if act.name == "prepare" and joint:
-            continue  # a joint case's 首席代表 signs the 会签 itself
-        if act.name in ("decide", "countersign", "parts_open", "prepare"):
+        if act.decides:
             if decides is None:
                 decides = may_decide(case, here)
             if not decides:
                 continue
-        if act.name == "hand_back" and not case.route:
-            continue
-        if act.name == "forward" and here.parent_id is None:
+        if act.offered_if is not None and not act.offered_if(case, here):
             continue
         found.append(act)
     return found

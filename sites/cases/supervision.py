@@ -16,13 +16,13 @@ from django.utils import timezone
 
 from county.workdays.clock import clock_read
 from county.workdays.selectors import calendar_current
-from sites.cases import lifecycle
+from sites.cases import actions, lifecycle
 from sites.cases.clocks import clock_apply, clock_rule_warning_days, ledger_args
 from sites.cases.models import Case, ClockEntry, ClockState, EventType
 from sites.registry.selectors import site_current
 
 CLOCK_FIELDS = ["deadline", "deadline_provisional", "clock_state", "days_used", "days_left"]
-RUNNING = lifecycle.RUNNING
+RUNNING = actions.RUNNING
 
 
 def case_clocks_refresh(*, today: date | None = None, chunk: int = 5000) -> dict:

@@ -1,22 +1,9 @@
-"""API routes of this app, under /api/: case-list, case-detail, case-<action>."""
+"""API routes of this app, under /api/: case-list, case-detail, case-<action> (one per row of
+the action table that has an API summary: sites.cases.actions)."""
 
 from django.urls import path
 
 from sites.cases import access_api, api
-
-ACTIONS = {
-    "accept": api.CaseAccept,
-    "refuse": api.CaseRefuse,
-    "supplement": api.CaseSupplement,
-    "supplement-complete": api.CaseSupplementComplete,
-    "materials": api.CaseMaterials,
-    "extend": api.CaseExtend,
-    "decide": api.CaseDecide,
-    "return": api.CaseReturn,
-    "withdraw": api.CaseWithdraw,
-    "forward": api.CaseForward,
-    "hand-back": api.CaseHandBack,
-}
 
 urlpatterns = [
     path("cases/", api.CaseList.as_view(), name="case-list"),
@@ -29,6 +16,6 @@ urlpatterns = [
     ),
     *(
         path(f"cases/<str:number>/{name}/", view.as_view(), name=f"case-{name}")
-        for name, view in ACTIONS.items()
+        for name, view in api.action_views().items()
     ),
 ]

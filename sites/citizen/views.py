@@ -7,7 +7,6 @@ from its own data and says so.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -24,13 +23,14 @@ from sites.citizen.county_client import (
 )
 from sites.citizen.forms import CaseQueryForm
 from sites.delivery.citizen import delivery_answer, result_download
+from sites.registry.tier import here
 
 LOCAL_NOTE = "县级中心暂时无法连接，以下为本站记录，可能不是最新进度。"
 LOCAL_NEWER_NOTE = "县级中心尚未收到本站最新消息，以下为本站记录。"
 
 
 def _ask_county(request, number: str, code: str):
-    if settings.HALL_TIER == "county":
+    if not here().asks_county:
         return county_case_status_here(request, number=number, query_code=code)
     return county_case_status(number=number, query_code=code, citizen=client_address(request))
 
@@ -80,7 +80,7 @@ def case_status_page(request):
         try:
             answer, message = _ask_county(request, number, code)
             note = None
-            if answer is None and settings.HALL_TIER != "county":
+            if answer is None and here().asks_county:
                 answer, note = _local(number, code), LOCAL_NEWER_NOTE
         except CountyUnreachable:
             answer, message, note = _local(number, code), None, LOCAL_NOTE

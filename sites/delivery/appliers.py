@@ -4,20 +4,19 @@ county/assessment/appliers.py delivery_outside_points)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils.dateparse import parse_datetime
 
 from sites.delivery.messages import CHANGED, CHANGED_TYPE
 from sites.delivery.models import DeliveryRecord
+from sites.registry.tier import only_where
 from sync.api import applier
 
 
 @applier(CHANGED_TYPE, payload=CHANGED)
+@only_where("keeps_read_model")
 def delivery_changed_record(envelope) -> None:
     """The county's record of the delivery, as last heard (messages per hall and case come
     in order: one chain per `<case>/delivery/<hall>`)."""
-    if settings.HALL_TIER != "county":
-        return
     p = envelope.payload
     DeliveryRecord.objects.update_or_create(
         number=p["number"],

@@ -22,6 +22,7 @@ from permissions.access import (
 )
 from permissions.roles import SitePerm
 from sites.registry.models import Site
+from sites.registry.tier import here
 
 
 class FeedbackAction(StrEnum):
@@ -46,7 +47,7 @@ def _here() -> Site | None:
 
 
 def _at_county() -> bool:
-    return settings.HALL_TIER == "county"
+    return here().keeps_read_model
 
 
 def may_rate_at_window(*, user, case) -> bool:

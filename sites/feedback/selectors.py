@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from sites.cases.access import citizen_case_lookup
 from sites.feedback.models import Complaint, Rating
 from sites.feedback.services import case_facts
+from sites.registry.tier import here
 
 # The county's read model knows every hall's cases; a hall app may not import it
 # (docs/decisions/0025-layers.md), so county.assessment hands its lookup in at start-up.
@@ -28,7 +27,7 @@ def citizen_case_facts(*, number: str, query_code: str) -> dict | None:
     case = citizen_case_lookup(number=number, query_code=query_code)
     if case is not None:
         return {**case_facts(case), "concluded": case.concluded_at is not None}
-    if settings.HALL_TIER != "county":
+    if not here().keeps_read_model:
         return None
     return None if _elsewhere is None else _elsewhere(number=number, query_code=query_code)
 

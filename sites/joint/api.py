@@ -12,7 +12,7 @@ from permissions import access
 from permissions.rest import IsStaff
 from permissions.roles import Action
 from sites.cases import access as case_access
-from sites.cases.api import case_detail_data, domain_errors
+from sites.cases.api import case_detail_data
 from sites.cases.selectors import case_base
 from sites.cases.serializers import CaseDetailSerializer
 from sites.joint import serializers as s
@@ -71,8 +71,7 @@ class PartOpinion(APIView):
         part = _part(request, number, department, PartAction.OPINION)
         data = s.OpinionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        with domain_errors():
-            part = part_opinion_give(part=part, by=request.user, **data.validated_data)
+        part = part_opinion_give(part=part, by=request.user, **data.validated_data)
         return Response(_part_out(part))
 
 
@@ -86,8 +85,7 @@ class PartReassign(APIView):
         part = _part(request, number, department, PartAction.REASSIGN)
         data = s.ReassignInput(data=request.data)
         data.is_valid(raise_exception=True)
-        with domain_errors():
-            part = part_reassign(part=part, by=request.user, **data.validated_data)
+        part = part_reassign(part=part, by=request.user, **data.validated_data)
         return Response(_part_out(part))
 
 
@@ -121,8 +119,7 @@ class CasePartsOpen(APIView):
         case = _case(request, number)
         data = s.PartsOpenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        with domain_errors():
-            parts_open_here(case=case, by=request.user, **data.validated_data)
+        parts_open_here(case=case, by=request.user, **data.validated_data)
         return Response(case_detail_data(request, number))
 
 
@@ -136,6 +133,5 @@ class CaseCountersign(APIView):
         case = _case(request, number)
         data = s.CountersignInput(data=request.data)
         data.is_valid(raise_exception=True)
-        with domain_errors():
-            case_countersign(case=case, by=request.user, **data.validated_data)
+        case_countersign(case=case, by=request.user, **data.validated_data)
         return Response(case_detail_data(request, number))

@@ -5,7 +5,6 @@ A refusal raises sync's Reject: the message is quarantined with the reason, not 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from sites.cases.messages import CASE_EVENT, EVENT_TYPE
@@ -15,6 +14,7 @@ from sites.joint.outbound import ASSIGN, OPINION, WITHDRAW
 from sites.joint.records import part_records_apply
 from sites.joint.services import LateOpinion, part_opinion_receive
 from sites.registry.models import Department, Site
+from sites.registry.tier import only_where
 from sync.api import List, Obj, Reject, applier, of
 
 
@@ -99,10 +99,9 @@ def opinion_received(envelope) -> None:
 
 
 @applier(EVENT_TYPE, owned=True, copies=True, payload=CASE_EVENT)
+@only_where("keeps_read_model")
 def case_event_parts(envelope) -> None:
     """At the county: case events that carry parts keep the parts' read model."""
-    if settings.HALL_TIER != "county":
-        return
     payload = envelope.payload
     if not isinstance(payload, dict) or payload.get("number") != envelope.aggregate:
         raise Reject("办件事件与消息聚合编号不符")

@@ -11,6 +11,8 @@ class JointConfig(AppConfig):
         from county.catalogue.models import HandlingType
         from sites.cases.lifecycle import hooks_register
         from sites.joint import receivers  # noqa: F401  (connects signal receivers)
+        from sites.joint.actions import joint_actions_register
         from sites.joint.hooks import JointHooks
 
         hooks_register(HandlingType.JOINT, JointHooks())
+        joint_actions_register()

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from sites.cases import lifecycle
+from sites.cases import actions, lifecycle
 from sites.cases.models import Case, EventType
 from sites.cases.services import case_decide
 from sites.joint import outbound
@@ -26,7 +26,7 @@ from sites.joint.snapshot import part_event_data
 from sites.registry.models import Site
 from sites.registry.selectors import site_current
 
-RUNNING = lifecycle.RUNNING
+RUNNING = actions.RUNNING
 MAX_MATERIALS = 20
 
 

@@ -17,16 +17,10 @@ from sites.online.forms import ApplyForm, StatusForm
 from sites.online.models import Application
 from sites.online.rules import uploads_for
 from sites.registry.selectors import site_current
-from sites.workbench.forms import problems
+from sites.workbench.forms import problems, service_errors
 
 # online applications per client address and hour: a family files a few; a script, hundreds
 APPLY_LIMIT = (20, 3600)
-
-
-def _errors(exc: ValidationError) -> dict:
-    if hasattr(exc, "error_dict"):
-        return {k: " ".join(v) for k, v in exc.message_dict.items()}
-    return {"general": " ".join(exc.messages)}
 
 
 @require_http_methods(["GET", "POST"])
@@ -71,7 +65,7 @@ def apply(request, code: str):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            context["errors"] = _errors(exc)
+            context["errors"] = service_errors(exc)
             form.refusal_show(context["errors"])
             return render(request, "online/apply.html", context, status=400)
         return render(

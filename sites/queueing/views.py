@@ -20,20 +20,13 @@ from sites.queueing.forms import BookingForm, CodePhoneForm, KioskQuery, TakeFor
 from sites.queueing.models import Ticket, TicketStatus
 from sites.queueing.rules import hours_for
 from sites.registry.selectors import site_current
+from sites.workbench.forms import service_messages
 
 BOOKING_LIMIT = (20, 3600)  # bookings and cancellations per client address and hour
 # numbers taken per client address and 10 minutes: a kiosk is one address, so a busy morning
 # at one kiosk must pass (a number every 6 s); a script pulling the whole day's numbers not
 TAKE_LIMIT = (100, 600)
 TOO_OFTEN = "操作过于频繁，请稍后再试。"
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    return (
-        [m for ms in exc.message_dict.values() for m in ms]
-        if hasattr(exc, "error_dict")
-        else exc.messages
-    )
 
 
 def _departments(site):
@@ -123,7 +116,7 @@ def booking_cancel(request):
             )
             context["cancelled"] = cancelled
         except ValidationError as exc:
-            context["errors"] = _errors(exc)
+            context["errors"] = service_messages(exc)
     return render(request, "queueing/cancel.html", context)
 
 
@@ -143,7 +136,7 @@ def _kiosk_ticket(request, site, make):
     try:
         ticket = make()
     except ValidationError as exc:
-        context = {"board": selectors.queue_board(site=site), "errors": _errors(exc)}
+        context = {"board": selectors.queue_board(site=site), "errors": service_messages(exc)}
         return render(request, "queueing/kiosk.html", context, status=400)
     return redirect("queueing:ticket", token=ticket.token)
 

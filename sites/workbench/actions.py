@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from sites.cases.lifecycle import Action
+from sites.cases.actions import Action
 from sites.cases.lifecycle import actions_available as lifecycle_actions
 from sites.cases.models import Case
 from sites.cases.rules import signer_check

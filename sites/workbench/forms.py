@@ -12,38 +12,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-MESSAGES = {
-    "required": "请填写此项。",
-    "invalid": "格式不正确。",
-    "invalid_choice": "请从列表中选择。",
-    "max_length": "内容过长（最多 %(limit_value)d 个字）。",
-    "min_value": "不能小于 %(limit_value)s。",
-    "max_value": "不能大于 %(limit_value)s。",
-    "invalid_list": "请从列表中选择。",
-}
+from sites.cases.actions import ACTIONS
+from sites.cases.forms import MAX_ID, MESSAGES, lines, number, text
+
+__all__ = ["MAX_ID", "MESSAGES", "lines", "number", "text"]  # shared by every app's page forms
+
 EARLIEST = date(2000, 1, 1)  # no hall record is older; earlier dates are typing errors
-MAX_ID = 2**31 - 1  # a database id fits in 32 bits
-
-
-def text(label: str, max_length: int = 200, *, required: bool = False, **kw) -> forms.CharField:
-    return forms.CharField(
-        label=label, max_length=max_length, required=required, error_messages=MESSAGES, **kw
-    )
-
-
-def lines(label: str, max_length: int = 4000, **kw) -> forms.CharField:
-    return text(label, max_length, widget=forms.Textarea(attrs={"rows": 3}), **kw)
-
-
-def number(label: str, lo: int = 0, hi: int = MAX_ID, *, required: bool = False, **kw):
-    return forms.IntegerField(
-        label=label,
-        min_value=lo,
-        max_value=hi,
-        required=required,
-        error_messages=MESSAGES,
-        **kw,
-    )
 
 
 def choice(label: str, choices, *, required: bool = False, **kw) -> forms.ChoiceField:
@@ -86,6 +60,21 @@ class BoundedDateTimeField(forms.DateTimeField):
 def problems(form: forms.Form) -> dict[str, str]:
     """A bound, invalid form's errors as {field: message} (the pages' existing shape)."""
     return {name: " ".join(errs) for name, errs in form.errors.items()}
+
+
+def service_errors(exc: ValidationError) -> dict[str, str]:
+    """A service's ValidationError as {field: message} for a page, the one conversion every
+    page uses (ADR 0026); a message without a field comes under "general"."""
+    if hasattr(exc, "error_dict"):
+        return {k: " ".join(v) for k, v in exc.message_dict.items()}
+    return {"general": " ".join(exc.messages)}
+
+
+def service_messages(exc: ValidationError) -> list[str]:
+    """The same, as a list of messages for a page that shows them in its summary only."""
+    if hasattr(exc, "error_dict"):
+        return [m for ms in exc.message_dict.values() for m in ms]
+    return list(exc.messages)
 
 
 class ListQuery(forms.Form):
@@ -194,50 +183,11 @@ StatisticsQuery.base_fields["from"] = BoundedDateField(label="起始日期", req
 StatisticsQuery.base_fields["to"] = BoundedDateField(label="截止日期", required=False)
 
 
-# --- the case page's actions: rendered through deploy/_form.html; the services validate ------
-
-
-class RefuseForm(forms.Form):
-    reasons = lines("不予受理理由", required=True)
-
-
-class SupplementForm(forms.Form):
-    items = lines("需补正的材料（每行一项）", required=True)
-
-
-class ExtendForm(forms.Form):
-    days = number("延期工作日", 1, 365, required=True)
-    reason = text("延期理由", required=True)
-
-
-class ReturnForm(forms.Form):
-    reason = text("退办理由", required=True)
-    policy = text("政策依据")
-
-
-class WithdrawForm(forms.Form):
-    reason = text("撤回原因", required=True)
-
-
-class NoteForm(forms.Form):
-    note = text("说明")
-
-
-ACTION_FORMS = {
-    "refuse": RefuseForm,
-    "supplement": SupplementForm,
-    "extend": ExtendForm,
-    "return": ReturnForm,
-    "withdraw": WithdrawForm,
-    "forward": NoteForm,
-    "hand_back": NoteForm,
-}
-
-
 def action_form(name: str, data=None, errors: dict | None = None) -> forms.Form | None:
     """The action's form (ids unique on the page: id_<action>_<field>), bound to a refused
     post with the service's errors beside its fields."""
-    cls = ACTION_FORMS.get(name)
+    act = ACTIONS.get(name)
+    cls = act.form if act else None
     if cls is None:
         return None
     form = cls(data, auto_id=f"id_{name}_%s")

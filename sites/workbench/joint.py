@@ -25,8 +25,7 @@ from sites.joint.selectors import (
 )
 from sites.registry.models import Department, Site, Tier
 from sites.registry.selectors import site_current
-from sites.workbench.forms import ListQuery, ReassignForm, problems
-from sites.workbench.perform import errors_of
+from sites.workbench.forms import ListQuery, ReassignForm, problems, service_errors
 from sites.workbench.views import case_render
 
 PAGE_SIZE = 20
@@ -109,7 +108,7 @@ def reassign(request, number, department):
         )
     except ValidationError as exc:
         # the page the 改派 was asked from, again (400), the reason on top
-        errors = errors_of(exc)
+        errors = service_errors(exc)
         if form.is_valid() and form.cleaned_data["back"] == "case":
             case = case_access.access_case(
                 user=request.user, number=number, queryset=case_timeline(case_base())

@@ -22,6 +22,7 @@ from permissions import access
 from permissions.roles import Action as AccessAction
 from sites.cases import access as case_access
 from sites.cases import services
+from sites.cases.actions import ACTIONS
 from sites.cases.identity import id_number_problem, phone_problem
 from sites.cases.models import CaseStatus, ClockState, EventType
 from sites.cases.notices import KINDS, notice_render, notice_title
@@ -32,8 +33,8 @@ from sites.registry.models import Department, Site, Tier
 from sites.registry.selectors import site_current
 from sites.workbench.actions import actions_available, open_parts
 from sites.workbench.forms import InboxQuery, IntakeForm, ItemPick, action_form
+from sites.workbench.forms import service_errors as _errors
 from sites.workbench.perform import action_perform
-from sites.workbench.perform import errors_of as _errors
 
 PAGE_SIZE = 20
 STATES = [
@@ -273,16 +274,11 @@ def case_act(request, number, name):
         # page prints it once from this session; reloading it accepts nothing again.
         request.session[QUERY_CODE_KEY.format(number=case.number)] = result
         return redirect("workbench:notice", number=number, kind="acceptance")
-    if name in MOVES_AWAY:  # the case now belongs to another hall: its page is not here
-        request.session["workbench_done"] = MOVES_AWAY[name].format(number=number)
+    moved = ACTIONS[name].moves_away
+    if moved:  # the case now belongs to another hall: its page is not here
+        request.session["workbench_done"] = moved.format(number=number)
         return redirect("workbench:inbox")
     return redirect("workbench:case", number=number)
-
-
-MOVES_AWAY = {
-    "forward": "办件 {number} 已上报上级站点办理，可在“我代办的办件”或县级汇总中查看进度。",
-    "hand_back": "办件 {number} 已退回下级站点。",
-}
 
 
 QUERY_CODE_KEY = "query_code:{number}"

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from rest_framework.exceptions import Throttled
 
@@ -81,3 +82,11 @@ def test_chaxun_without_its_csrf_cookie_is_a_chinese_page(tree):
     assert response.status_code == 403
     page = response.content.decode()
     assert "页面已过期" in page and "CSRF" not in page
+
+
+def test_a_services_refusal_is_a_400_with_its_fields_named():
+    """The API's one conversion (ADR 0026): a Django ValidationError from a service."""
+    keyed = api_exception_handler(ValidationError({"reason": "请填写延期理由。"}), {})
+    assert (keyed.status_code, keyed.data) == (400, {"reason": ["请填写延期理由。"]})
+    plain = api_exception_handler(ValidationError("办件已结束。"), {})
+    assert (plain.status_code, plain.data) == (400, {"non_field_errors": ["办件已结束。"]})

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from deploy.prepare import DEMO_PASSWORD, demo_staff_ensure, node_prepare
+from sites.registry.tier import here
 
 DEMO_ADMIN = ("admin", DEMO_PASSWORD)
 
@@ -55,7 +56,7 @@ def prepare_with_accounts(opts: dict) -> dict:
     report = node_prepare(sample=opts["sample"], verbosity=max(0, opts["verbosity"] - 1))
     if opts["demo_accounts"]:
         users = get_user_model().objects
-        if settings.HALL_TIER == "county" and not users.filter(username=DEMO_ADMIN[0]).exists():
+        if here().authors_catalogue and not users.filter(username=DEMO_ADMIN[0]).exists():
             users.create_superuser(DEMO_ADMIN[0], password=DEMO_ADMIN[1])
         report["staff"] = demo_staff_ensure()
     return report

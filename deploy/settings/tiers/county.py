@@ -1,5 +1,7 @@
 """The county authors the catalogue and rules and keeps the cross-site read model."""
 
+from sites.registry.tier import of
+
 
 def apply(s: dict) -> None:
-    s["HALL_AUTHORS_CATALOGUE"] = True
+    s["HALL_AUTHORS_CATALOGUE"] = of("county").authors_catalogue

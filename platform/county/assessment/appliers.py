@@ -9,7 +9,6 @@ so a redelivered event records nothing new.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -29,13 +28,13 @@ from sites.feedback.appliers import RATING
 from sites.feedback.models import Level
 from sites.feedback.outbound import RATING_TYPE
 from sites.registry.models import Site
+from sites.registry.tier import only_where
 from sync.api import Reject, applier, issuer_of
 
 
 @applier(EVENT_TYPE, owned=True, copies=True, payload=CASE_EVENT)
+@only_where("keeps_read_model")
 def case_event_points(envelope) -> None:
-    if settings.HALL_TIER != "county":
-        return
     payload = envelope.payload if isinstance(envelope.payload, dict) else {}
     kind = payload.get("type")
     if kind not in ("overdue", "deemed_consent"):
@@ -124,11 +123,10 @@ def _may_rate(origin: str, key: str) -> bool:
 
 
 @applier(WINDOW_TYPE, payload=WINDOW)
+@only_where("keeps_read_model")
 def window_announced(envelope) -> None:
     """A hall's window enters the county's assessed list (ranked from that day); a hall
     speaks only for its own windows."""
-    if settings.HALL_TIER != "county":
-        return
     payload = envelope.payload
     if payload["site_code"] != envelope.origin:
         raise Reject("窗口所属站点与消息来源不符")
@@ -136,9 +134,8 @@ def window_announced(envelope) -> None:
 
 
 @applier(STAFF_TYPE, payload=STAFF)
+@only_where("keeps_read_model")
 def staff_announced(envelope) -> None:
-    if settings.HALL_TIER != "county":
-        return
     payload = envelope.payload
     if payload["site_code"] != envelope.origin:
         raise Reject("工作人员所属站点与消息来源不符")
@@ -160,9 +157,8 @@ SOURCE = points_source_register("delivery", label="送达(未通过窗口取件)
 
 
 @applier(OUTSIDE_TYPE, payload=OUTSIDE)
+@only_where("keeps_read_model")
 def delivery_outside_points(envelope) -> None:
-    if settings.HALL_TIER != "county":
-        return
     payload = envelope.payload
     at = parse_datetime(str(payload["at"])) or timezone.now()
     code = payload["department"]

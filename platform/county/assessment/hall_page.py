@@ -17,6 +17,7 @@ from county.assessment.forms import PeriodQuery
 from county.assessment.hall_view import hall_assessment
 from permissions import access
 from sites.citizen.county_client import CountyUnreachable, county_post
+from sites.registry import tier
 from sites.registry.selectors import site_current
 from sync.keys import REQUEST_SIGNATURE_HEADER, request_sign
 
@@ -47,7 +48,7 @@ def may_view_hall_assessment(*, user, here) -> bool:
 
 
 def _answer(here, *, username: str, year: int, month: int) -> dict:
-    if here.tier == "county":  # the assessment is here
+    if tier.here().keeps_read_model:  # the assessment is here
         return hall_assessment(site=here.code, username=username, year=year, month=month)
     return county_hall_assessment(username=username, year=year, month=month)
 

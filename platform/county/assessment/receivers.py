@@ -4,18 +4,18 @@ other hall announces its windows and staff to the county by a sync message (anno
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from county.assessment.announce import staff_announce, window_announce
 from county.assessment.services import staff_ref, window_ref
 from sites.registry.models import Staff, Window
+from sites.registry.tier import here
 
 
 @receiver(post_save, sender=Window, dispatch_uid="assessment-window-opened")
 def _window_saved(sender, instance, **kwargs) -> None:
-    if settings.HALL_TIER != "county":
+    if not here().keeps_read_model:
         window_announce(instance)
         return
     window_ref(
@@ -32,7 +32,7 @@ def _window_saved(sender, instance, **kwargs) -> None:
 def _staff_saved(sender, instance, **kwargs) -> None:
     if instance.window_id is None:
         return
-    if settings.HALL_TIER != "county":
+    if not here().keeps_read_model:
         staff_announce(instance)
         return
     window = instance.window

@@ -5,9 +5,9 @@ default where the county rule says so. Beat polls hourly; each run records only 
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 
 from county.assessment.feedback import complaints_overdue_charge, ratings_default
+from sites.registry.tier import here
 
 BEAT_SCHEDULE = {
     "feedback-daily": {"task": "feedback.daily", "schedule": 3600.0},
@@ -16,7 +16,7 @@ BEAT_SCHEDULE = {
 
 @shared_task(name="feedback.daily", ignore_result=True)
 def feedback_daily() -> dict:
-    if settings.HALL_TIER != "county":
+    if not here().keeps_read_model:
         return {}
 
     return {"overdue_days": complaints_overdue_charge(), "defaulted": ratings_default()}

@@ -11,7 +11,7 @@ from county.catalogue.release import (
     catalogue_resend,
     county_code,
 )
-from sites.registry.models import Tier
+from sites.registry.tier import here
 from sync.api import DateTime, Int, List, Obj, Reject, Str, applier
 
 # What a release writes (Site, ItemVersion, Delegation, CalendarYear/Day), against the columns.
@@ -90,7 +90,7 @@ def release_received(envelope) -> None:
 
 @applier(RESEND, payload=RESEND_SCHEMA)
 def resend_requested(envelope) -> None:
-    if settings.HALL_TIER != Tier.COUNTY:
+    if not here().authors_catalogue:
         raise Reject("重发请求只能发给县政务服务中心")
     since = envelope.payload.get("since")
     if not isinstance(since, int) or isinstance(since, bool) or since < 0:

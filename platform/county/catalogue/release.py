@@ -32,6 +32,7 @@ from django.utils import timezone
 from county.catalogue.carried import version_data, version_values
 from county.catalogue.models import Delegation, Item, ItemVersion
 from sites.registry.models import Department, Site, Tier
+from sites.registry.tier import here
 from sites.registry.tree import load_tree
 from sync.api import outbox_put
 from sync.models import CatalogueRelease, SyncCounter
@@ -114,7 +115,7 @@ def catalogue_change() -> Iterator[None]:
     """Wrap every catalogue write: at the county only, serialised, and the outermost block
     cuts one release before it ends (in the same transaction) if anything inside it called
     `catalogue_changed()` (a restart that re-seeds what is already there cuts nothing)."""
-    if settings.HALL_TIER != Tier.COUNTY:
+    if not here().authors_catalogue:
         raise NotAuthoring(NOT_AUTHORING)
     with transaction.atomic():
         if _depth.value == 0:
@@ -175,7 +176,7 @@ def release_payload(*, site: str, base: int, upto: CatalogueRelease) -> dict:
 @transaction.atomic
 def catalogue_release_cut() -> CatalogueRelease:
     """County: cut release N+1 of what is in this transaction; send it to every site."""
-    if settings.HALL_TIER != Tier.COUNTY:
+    if not here().authors_catalogue:
         raise NotAuthoring(NOT_AUTHORING)
     _serialise_catalogue_writes()
     last = CatalogueRelease.objects.select_for_update().order_by("-number").first()
@@ -213,7 +214,7 @@ def applied_release() -> int:
 
 def catalogue_resend_request(*, since: int, force: bool = False) -> bool:
     """Site: ask the county for the releases after `since` (at most once a minute)."""
-    if settings.HALL_TIER == Tier.COUNTY:
+    if here().authors_catalogue:
         return False
     with transaction.atomic():
         asked = SyncCounter.objects.select_for_update().filter(name=ASKED).first()
@@ -227,7 +228,7 @@ def catalogue_resend_request(*, since: int, force: bool = False) -> bool:
 
 def catalogue_ask_at_start() -> None:
     """Consumer start (HALL_SYNC_CONSUMER_START): a site without any release asks for all."""
-    if settings.HALL_TIER != Tier.COUNTY and applied_release() == 0:
+    if not here().authors_catalogue and applied_release() == 0:
         catalogue_resend_request(since=0)
 
 

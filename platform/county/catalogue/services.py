@@ -28,6 +28,7 @@ from county.catalogue.release import catalogue_change, catalogue_changed
 from permissions.access import has_site_perm
 from permissions.roles import SitePerm
 from sites.registry.models import Department, Site, Tier
+from sites.registry.tier import here
 
 VERSION_FIELDS = AUTHORED_FIELDS  # the rules an author sets (county.catalogue.carried)
 NOT_ALLOWED = "无权维护事项目录。"
@@ -36,7 +37,7 @@ NOT_ALLOWED = "无权维护事项目录。"
 def catalogue_may_write(*, user) -> bool:
     """Whether `user` may author the catalogue here: only at the county, with the catalogue
     permission there (a superuser holds every permission, as everywhere in Django)."""
-    if settings.HALL_TIER != Tier.COUNTY or user is None or not user.is_active:
+    if not here().authors_catalogue or user is None or not user.is_active:
         return False
     if user.is_superuser:
         return True

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from county.hallkeys.services import hall_key_rotated
+from sites.registry.tier import here
 from sync.api import Obj, Reject, Str, applier
 
 KEY_ANNOUNCED = "hall.key"
@@ -19,7 +18,7 @@ KEY_SCHEMA = Obj(
 
 @applier(KEY_ANNOUNCED, payload=KEY_SCHEMA)
 def key_announced(envelope) -> None:
-    if settings.HALL_TIER != "county":
+    if not here().enrols_hall_keys:
         raise Reject("公钥通告只能发给县政务服务中心")
     p = envelope.payload
     hall_key_rotated(

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from county.readmodel.services import readmodel_apply
 from sites.cases.messages import CASE_EVENT, EVENT_TYPE
+from sites.registry.tier import only_where
 from sync.api import Reject, applier
 
 
 @applier(EVENT_TYPE, owned=True, copies=True, payload=CASE_EVENT)
+@only_where("keeps_read_model")  # only the county keeps the cross-site view
 def case_event_received(envelope) -> None:
-    if settings.HALL_TIER != "county":
-        return  # only the county keeps the cross-site view
     payload = envelope.payload
     if not isinstance(payload, dict) or payload.get("number") != envelope.aggregate:
         raise Reject("办件事件与消息聚合编号不符")

@@ -10,11 +10,12 @@ from django.conf import settings
 
 from permissions.access import has_site_perm, user_active
 from permissions.roles import SitePerm
-from sites.registry.models import Site, Tier
+from sites.registry.models import Site
+from sites.registry.tier import here
 
 
 def may_read_rules(*, user) -> bool:
-    if settings.HALL_TIER != Tier.COUNTY or not user_active(user):
+    if not here().authors_catalogue or not user_active(user):
         return False
     if user.is_superuser:
         return True

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -28,6 +27,7 @@ from county.workdays.selectors import calendar_current
 from sites.cases.models import Case, ClockEntry
 from sites.joint.models import Part, PartRecord
 from sites.registry.selectors import site_current
+from sites.registry.tier import here
 
 
 class Rules:
@@ -204,7 +204,7 @@ def alerts_tick(*, today: date | None = None) -> dict:
     lights = Lights(calendar_current(), today)
     rules = Rules(THRESHOLDS.key, departments)
     watch = Rules(WATCH.key, departments)
-    if settings.HALL_TIER == "county":
+    if here().keeps_read_model:
         rows = _county_rows(lights=lights, rules=rules, watch=watch, departments=departments)
     else:
         rows = _hall_rows(lights=lights, rules=rules, watch=watch, departments=departments)

@@ -3,8 +3,6 @@ that ask county.supervision.access, read through selectors and write through ord
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -28,6 +26,7 @@ from county.supervision.orders import order_answer, order_issue
 from permissions.access import DENIED_MESSAGE
 from permissions.rest import IsStaff
 from sites.registry.selectors import site_current
+from sites.registry.tier import here
 
 
 class FiguresSerializer(serializers.Serializer):
@@ -117,13 +116,8 @@ class OrderAnswerSerializer(serializers.Serializer):
     answer = serializers.CharField(max_length=1000, help_text="答复")
 
 
-def _bad(exc: ValidationError) -> Response:
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-    return Response(detail, status=400)
-
-
 def _county() -> None:
-    if settings.HALL_TIER != "county":
+    if not here().keeps_read_model:
         raise NotFound("电子监察统计只在县政务服务中心。")
 
 
@@ -222,7 +216,7 @@ class Orders(APIView):
         responses=OrderSerializer(many=True),
     )
     def get(self, request):
-        if settings.HALL_TIER == "county" and can_issue_order(user=request.user):
+        if here().issues_orders and can_issue_order(user=request.user):
             codes = supervised_codes(user=request.user)
         else:
             codes = [site_current().code] if _feed_codes(request) else []
@@ -240,15 +234,12 @@ class Orders(APIView):
             raise PermissionDenied(DENIED_MESSAGE)
         given = OrderIssueSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            order = order_issue(
-                case_number=given.validated_data["case"],
-                by=request.user,
-                reason=given.validated_data["reason"],
-                days=given.validated_data.get("days"),
-            )
-        except ValidationError as exc:
-            return _bad(exc)
+        order = order_issue(
+            case_number=given.validated_data["case"],
+            by=request.user,
+            reason=given.validated_data["reason"],
+            days=given.validated_data.get("days"),
+        )
         return Response(OrderSerializer(order).data, status=201)
 
 
@@ -269,10 +260,5 @@ class OrderAnswer(APIView):
             raise PermissionDenied(DENIED_MESSAGE)
         given = OrderAnswerSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            order = order_answer(
-                order=order, by=request.user, answer=given.validated_data["answer"]
-            )
-        except ValidationError as exc:
-            return _bad(exc)
+        order = order_answer(order=order, by=request.user, answer=given.validated_data["answer"])
         return Response(OrderSerializer(order).data)

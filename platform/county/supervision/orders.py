@@ -25,6 +25,7 @@ from county.supervision.rollup import department_of
 from county.supervision.rules import ORDERS, scopes_for
 from county.supervision.signals import order_overdue
 from county.workdays.selectors import add_working_days
+from sites.registry.tier import here
 from sync import api
 
 ISSUE = "supervision.order.issue"  # county → the hall holding the case
@@ -64,7 +65,7 @@ def order_issue(
     *, case_number: str, by, reason: str, days: int | None = None, at: datetime | None = None
 ) -> SupervisionOrder:
     """督办: at the county, about a case still open wherever it is now."""
-    if settings.HALL_TIER != "county":
+    if not here().issues_orders:
         raise ValidationError({"case": "督办只能由县政务服务中心发出。"})
     record = CaseRecord.objects.filter(number=(case_number or "").strip()).first()
     if record is None:

@@ -4,7 +4,6 @@ Receivers run in the read model's transaction, so the figures commit with the ev
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -20,19 +19,21 @@ from county.supervision.rollup import (
 )
 from county.supervision.signals import order_overdue
 from sites.feedback.models import Rating
+from sites.registry.tier import only_where
 
 ORDER_SOURCE = "supervision_order"
 
 
 @receiver(post_save, sender=CaseRecord, dispatch_uid="supervision-record-rollup")
+@only_where("keeps_read_model")
 def _record_saved(sender, instance, **kwargs) -> None:
-    if settings.HALL_TIER == "county":
-        record_rollup(record=instance)
+    record_rollup(record=instance)
 
 
 @receiver(post_save, sender=CaseFact, dispatch_uid="supervision-deemed-rollup")
+@only_where("keeps_read_model")
 def _fact_saved(sender, instance, created, **kwargs) -> None:
-    if not created or settings.HALL_TIER != "county":
+    if not created:
         return
     if instance.type == "deemed_consent":
         deemed_rollup(fact=instance)
@@ -41,9 +42,10 @@ def _fact_saved(sender, instance, created, **kwargs) -> None:
 
 
 @receiver(post_save, sender=Rating, dispatch_uid="supervision-rating-rollup")
+@only_where("keeps_read_model")
 def _rating_saved(sender, instance, created, **kwargs) -> None:
     """The first rating of a case (one per case at the county) counts once."""
-    if created and settings.HALL_TIER == "county":
+    if created:
         rating_rollup(case_number=instance.case_number, level=instance.level)
 
 

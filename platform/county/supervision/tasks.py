@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 
 from county.supervision.alerts import alerts_tick
 from county.supervision.orders import orders_overdue_mark
+from sites.registry.tier import here
 
 BEAT_SCHEDULE = {
     "supervision-alerts-tick": {"task": "supervision.alerts_tick", "schedule": 300.0},
@@ -21,4 +21,4 @@ def alerts_tick_task() -> dict:
 
 @shared_task(name="supervision.orders_overdue", ignore_result=True)
 def orders_overdue_task() -> int:
-    return orders_overdue_mark() if settings.HALL_TIER == "county" else 0
+    return orders_overdue_mark() if here().issues_orders else 0

@@ -4,7 +4,6 @@ Thin views: county.supervision.access decides, selectors read, services write.""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -30,14 +29,16 @@ from county.supervision.models import AlertLevel, OrderState, SupervisionOrder
 from county.supervision.orders import order_answer, order_issue
 from permissions.access import DENIED_MESSAGE
 from sites.delivery.selectors import delivery_record_statistics
+from sites.registry import tier
 from sites.registry.models import Site
 from sites.registry.selectors import site_current
+from sites.workbench.forms import service_messages
 
 BY_CHOICES = [("site", "按站点"), ("department", "按部门(窗口)"), ("item", "按事项")]
 
 
 def _county_only() -> None:
-    if settings.HALL_TIER != "county":
+    if not tier.here().keeps_read_model:
         raise Http404("电子监察统计只在县政务服务中心。")
 
 
@@ -68,12 +69,6 @@ def _scope_read(request):
         problems["kind" if kind and kind not in sel.PERIOD_KINDS else "period"] = str(exc)
         period = sel.period_parse(kind="month", value="", today=today)
     return site, sel.subtree_codes(code=site.code), period, problems
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return exc.messages
 
 
 @login_required
@@ -191,7 +186,7 @@ def alerts(request):
             "levels": AlertLevel.choices,
             "site_names": dict(Site.objects.values_list("code", "name")),
             "dept_names": sel.names_for("department"),
-            "may_issue": settings.HALL_TIER == "county" and can_issue_order(user=request.user),
+            "may_issue": tier.here().issues_orders and can_issue_order(user=request.user),
         },
     )
 
@@ -199,7 +194,7 @@ def alerts(request):
 @login_required
 def orders(request):
     """督办单: at the county those issued (supervised halls); at a hall those sent here."""
-    if settings.HALL_TIER == "county" and can_issue_order(user=request.user):
+    if tier.here().issues_orders and can_issue_order(user=request.user):
         codes = supervised_codes(user=request.user)
     else:
         here = site_current()
@@ -225,7 +220,7 @@ def orders(request):
             "today": timezone.localdate(),
             "site_names": dict(Site.objects.values_list("code", "name")),
             "dept_names": sel.names_for("department"),
-            "may_issue": settings.HALL_TIER == "county" and can_issue_order(user=request.user),
+            "may_issue": tier.here().issues_orders and can_issue_order(user=request.user),
         },
     )
 
@@ -256,7 +251,7 @@ def order_new(request):
                     days=form.cleaned_data["days"],
                 )
             except ValidationError as exc:
-                errors = _errors(exc)
+                errors = service_messages(exc)
             else:
                 return redirect("supervision:orders")
     return render(
@@ -295,7 +290,7 @@ def order_reply(request, code: str):
         return render(
             request,
             "supervision/orders.html",
-            {"rows": [order], "errors": _errors(exc), "site_names": {}, "dept_names": {}},
+            {"rows": [order], "errors": service_messages(exc), "site_names": {}, "dept_names": {}},
             status=400,
         )
     return redirect("supervision:orders")

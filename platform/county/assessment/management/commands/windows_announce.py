@@ -1,12 +1,12 @@
 """`hall windows_announce`: a hall tells the county every window and placed person it has
 (once after the upgrade that added the messages; a repeat changes nothing)."""
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from county.assessment.announce import windows_announce_all
 from county.assessment.services import windows_sync_local
+from sites.registry.tier import here
 
 
 class Command(BaseCommand):
@@ -14,8 +14,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            if settings.HALL_TIER == "county":
-                count = windows_sync_local()
-            else:
-                count = windows_announce_all()
+            count = windows_sync_local() if here().keeps_read_model else windows_announce_all()
         self.stdout.write(f"窗口：{count}")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from county.hallkeys.appliers import KEY_ANNOUNCED
 from county.hallkeys.selectors import hall_keys_distributed
 from county.hallkeys.services import hall_key_enrol, hall_keys_enrol_pinned
+from sites.registry.tier import here
 from sync.api import fanin, key_rotate, outbox_put, own_key
 
 
@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 )
             self.stdout.write(json.dumps({"site": new.site, "previous": old.kid, "kid": new.kid}))
         elif action == "enrol":
-            if settings.HALL_TIER != "county":
+            if not here().enrols_hall_keys:
                 raise CommandError("只有县政务服务中心登记站点公钥")
             if opts["site"] and opts["public_key"]:
                 changed = hall_key_enrol(site=opts["site"], public_key=opts["public_key"])

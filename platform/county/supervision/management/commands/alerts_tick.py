@@ -1,10 +1,10 @@
 """`hall alerts_tick`: fire the new yellow and red lights once (what celery beat runs)."""
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from county.supervision.alerts import alerts_tick
 from county.supervision.orders import orders_overdue_mark
+from sites.registry.tier import here
 
 
 class Command(BaseCommand):
@@ -12,5 +12,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write(str(alerts_tick()))
-        if settings.HALL_TIER == "county":
+        if here().issues_orders:
             self.stdout.write(f"督办单逾期：{orders_overdue_mark()}")
