@@ -190,10 +190,10 @@ def test_actions_available_follow_the_table_and_the_hall(township):
 
 
 def test_one_rule_decides_after_a_withdrawal(township, at_site):
-    from county.catalogue import access as item_access
     from county.catalogue.models import Delegation
     from county.catalogue.selectors import delegation_decides
     from county.catalogue.services import delegation_withdraw
+    from county.rules.signatures import can_decide_item_here
     from permissions.roles import Role
     from permissions.services import staff_create
 
@@ -218,7 +218,5 @@ def test_one_rule_decides_after_a_withdrawal(township, at_site):
     services.case_decide(case=before, by=user, outcome="denied")
     # ... and a new case is not decided here; permissions asks the same rule and agrees
     assert not delegation_decides(item=item, handling_type=kind, site=township)
-    assert not item_access.can_decide_item_here(user=user, item=item, site=township)
-    assert item_access.can_decide_item_here(
-        user=user, item=item, site=township, at=before.accepted_at
-    )
+    assert not can_decide_item_here(user=user, item=item, site=township)
+    assert can_decide_item_here(user=user, item=item, site=township, at=before.accepted_at)
