@@ -1,18 +1,20 @@
-"""Case-lifecycle notifications: a receiver of Django's post_save on `CaseEvent`.
+"""Case-lifecycle notifications: a receiver of `sites.cases.signals.case_changed`, the one
+"a case changed" signal inside a hall (docs/decisions/0026).
 
-Every lifecycle step records one event through `lifecycle.event_record`, inside the
-step's transaction; the receiver writes the notification in that same transaction. Events
+Every lifecycle step records one event through `lifecycle.event_record`, which sends
+case_changed inside the step's transaction; the receiver writes the notification in that
+same transaction. Events
 copied in by a transfer (bulk_create in sites/cases/transfer.py) send no signal, so each
 step is notified once, by the hall where it happened.
 """
 
 from __future__ import annotations
 
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from sites.cases.models import CaseEvent, EventType
+from sites.cases.signals import case_changed
 from sites.notify.services import notify
 
 E = EventType
@@ -42,9 +44,7 @@ def _context(event: CaseEvent) -> list[tuple[str, dict]]:
     return []
 
 
-@receiver(post_save, sender=CaseEvent, dispatch_uid="notify.case_event")
-def case_event_notify(sender, instance: CaseEvent, created: bool, raw=False, **kwargs) -> None:
-    if not created or raw:
-        return
-    for kind, context in _context(instance):
-        notify(instance.case, kind, key=f"{instance.case.number}:{kind}:{instance.seq}", **context)
+@receiver(case_changed, dispatch_uid="notify.case_event")
+def case_event_notify(sender, case, event: CaseEvent, **kwargs) -> None:
+    for kind, context in _context(event):
+        notify(case, kind, key=f"{case.number}:{kind}:{event.seq}", **context)
