@@ -127,8 +127,8 @@ def test_sms_at_receipt_acceptance_and_decision_once_each(tmp_path, browser, scr
                         township.sql(
                             "SELECT count(*) FROM notify_notification WHERE status = 'sent'"
                         )[0][0]
-                        == 2
-                    ),  # the decision and the rating invitation
+                        == 3
+                    ),  # the decision, the result ready (sites.delivery) and the rating invitation
                     timeout=60,
                     what="the township's outbox sent",
                 )
@@ -137,7 +137,8 @@ def test_sms_at_receipt_acceptance_and_decision_once_each(tmp_path, browser, scr
                 assert sum("已受理" in t for t in texts) == 1
                 assert sum("结果：准予" in t for t in texts) == 1
                 assert sum("请对" in t for t in texts) == 1  # the rating invitation
-                assert len(texts) == 4
+                assert sum("结果已可领取" in t for t in texts) == 1  # 送达: ready at the window
+                assert len(texts) == 5
                 decision = next(k for k, m in fake.delivered.items() if "结果：" in m["text"])
                 assert fake.requests[decision] == 3 and fake.failures == 2
                 for key, m in fake.delivered.items():
@@ -153,5 +154,26 @@ def test_sms_at_receipt_acceptance_and_decision_once_each(tmp_path, browser, scr
                 text = chinese_only(tab)
                 assert PHONE not in text and "138****5678" in text
                 screenshot(tab, "sms-log")
+
+                # And the citizen collects the result at the window with the pickup code
+                # printed on the 办结通知书: the case shows 已领取
+                pickup = township.sql(
+                    "SELECT d.pickup_code FROM delivery_delivery d"
+                    " JOIN cases_case c ON c.id = d.case_id WHERE c.number = ?",
+                    (number,),
+                )[0][0]
+                tab.goto(f"{township_url}/")
+                tab.click("nav.hall-nav a:has-text('结果送达')")
+                row = tab.locator(f"tr[data-number='{number}']")
+                row.get_by_role("link", name="登记送达").click()
+                tab.wait_for_url(re.compile(r"/gongzuotai/songda/[^/]+/$"))
+                assert "待领取" in tab.inner_text("#delivery-status")
+                tab.fill("#lingqu-pickup_code", pickup)
+                tab.fill("#lingqu-collector_id_number", "11010519491231002X")
+                tab.get_by_role("button", name="登记领取").click()
+                tab.wait_for_url(re.compile(r"\?done=lingqu$"))
+                assert "已领取" in tab.inner_text("#delivery-status")
+                assert "11010519491231002X" not in tab.inner_text("main")
+                screenshot(tab, "collected")
             finally:
                 tab.close()
