@@ -2,6 +2,7 @@
 hall_keys); this file registers them for every folder, marks what `hall test --real` runs
 and orders the run (ADR 0019)."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,10 @@ TRANSACTIONAL = {"transactional_db", "live_server", "django_db_reset_sequences"}
 # ones are started first, longest first, so that no long test starts last and leaves the
 # other worker idle (the run ends with the busiest worker).
 DURATIONS = "hall/durations"
+# The same for a fresh clone (CI): the long tests' durations measured on the lead's machine,
+# seconds (only their order matters). Refresh after a full run: `hall test -- --durations=0`
+# and keep the tests over LONG seconds, or copy .pytest_cache/v/hall/durations filtered.
+MEASURED = HERE / "support" / "durations.json"
 LONG = 2.0  # seconds: tests this long are ordered by duration; the rest keep their order
 
 
@@ -57,7 +62,8 @@ def pytest_collection_modifyitems(config, items):
     # The long tests first, longest first (every xdist worker reads the same cache, so all
     # collect the same order); the others after them in their usual order.
     cache = getattr(config, "cache", None)
-    known = cache.get(DURATIONS, {}) if cache is not None else {}
+    known = json.loads(MEASURED.read_text()) if MEASURED.exists() else {}
+    known.update(cache.get(DURATIONS, {}) if cache is not None else {})
     expected = {item.nodeid: _expected(item, known) for item in items}
     items.sort(key=lambda item: -expected[item.nodeid] if expected[item.nodeid] >= LONG else 0)
 
