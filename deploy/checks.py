@@ -19,6 +19,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from deploy.env import REPO_ROOT
@@ -34,27 +35,49 @@ def _run(title: str, cmd: list[str], env: dict | None = None) -> bool:
     return subprocess.call(cmd, cwd=REPO_ROOT, env=env) == 0
 
 
+def _check(title: str, cmd: list[str], env: dict | None = None) -> tuple[bool, str]:
+    """A standing check with its output captured (the checks run side by side)."""
+    done = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    return done.returncode == 0, f"\n== {title}: {' '.join(cmd)}\n{done.stdout}{done.stderr}"
+
+
 def _manage(*args: str) -> list[str]:
     return [str(BIN / "hall"), *args]
 
 
 def schema_drift(env: dict) -> bool:
     """The committed schemas must equal the generated ones (regenerate: hall schema)."""
-    print("\n== committed schemas match the generated ones", flush=True)
+    ok, text = _schema_drift(env)
+    print(text, end="", flush=True)
+    return ok
+
+
+def _schema_drift(env: dict) -> tuple[bool, str]:
+    lines = ["\n== committed schemas match the generated ones\n"]
     ok = True
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor() as pool:
+        made = {
+            name: pool.submit(
+                _check,
+                name,
+                _manage("schema", "--only", name, "--out", str(Path(tmp) / committed.name)),
+                env,
+            )
+            for name, committed in SCHEMAS.items()
+        }
         for name, committed in SCHEMAS.items():
+            generated, text = made[name].result()
+            lines.append(text.split("\n", 2)[2])  # the command's output, not its title
+            if not generated:
+                return False, "".join(lines)
             out = Path(tmp) / committed.name
-            cmd = _manage("schema", "--only", name, "--out", str(out))
-            if subprocess.call(cmd, cwd=REPO_ROOT, env=env) != 0:
-                return False
             if not committed.exists() or committed.read_text() != out.read_text():
-                print(
+                lines.append(
                     f"schema drift: {committed.relative_to(REPO_ROOT)} differs from the "
-                    "generated schema; run `./hall schema` and commit the result"
+                    "generated schema; run `./hall schema` and commit the result\n"
                 )
                 ok = False
-    return ok
+    return ok, "".join(lines)
 
 
 def browser_up() -> None:
@@ -83,30 +106,38 @@ def run_all(argv: list[str]) -> int:
     if real:
         env["HALL_TEST_DATABASE_URL"] = env.get("HALL_TEST_DATABASE_URL") or REAL_DATABASE
         env["HALL_TEST_BROKER_URL"] = env.get("HALL_TEST_BROKER_URL") or REAL_BROKER
+    ruff = ("ruff lint", [str(BIN / "ruff"), "check", "."])
     steps = []
     if fast:
-        steps = [("ruff lint", lambda: _run("ruff lint", [str(BIN / "ruff"), "check", "."]))]
+        steps = [("ruff lint", lambda: _check(*ruff))]
     elif not real:
         steps = [
-            ("ruff lint", lambda: _run("ruff lint", [str(BIN / "ruff"), "check", "."])),
+            ("ruff lint", lambda: _check(*ruff)),
             (
                 "ruff format",
-                lambda: _run("ruff format", [str(BIN / "ruff"), "format", "--check", "."]),
+                lambda: _check("ruff format", [str(BIN / "ruff"), "format", "--check", "."]),
             ),
             (
                 "migrations",
-                lambda: _run(
+                lambda: _check(
                     "migrations committed", _manage("makemigrations", "--check", "--dry-run"), env
                 ),
             ),
-            ("schemas", lambda: schema_drift(env)),
+            ("schemas", lambda: _schema_drift(env)),
+            # [tool.importlinter] in pyproject.toml: sync/ knows no domain, and so on.
             (
-                # [tool.importlinter] in pyproject.toml: sync/ knows no domain, and so on.
                 "import contracts",
-                lambda: _run("import contracts", [str(BIN / "lint-imports"), "--no-cache"]),
+                lambda: _check("import contracts", [str(BIN / "lint-imports"), "--no-cache"]),
             ),
         ]
-    failed = [name for name, step in steps if not step()]
+    # Side by side (each a process of its own, seconds each), reported in this order.
+    with ThreadPoolExecutor(max_workers=len(steps) or 1) as pool:
+        results = list(pool.map(lambda step: step[1](), steps))
+    failed = []
+    for (name, _), (ok, text) in zip(steps, results, strict=True):
+        print(text, end="", flush=True)
+        if not ok:
+            failed.append(name)
     if not fast:
         browser_up()
     label = "PostgreSQL + RabbitMQ" if real else "SQLite + filesystem transport"

@@ -15,11 +15,13 @@ import pytest
 from deploy.env import REPO_ROOT
 
 HALL = str(Path(sys.executable).parent / "hall")
-# One var folder for the run, shared by the xdist workers: the first test starts the demo
-# from empty databases; the Ctrl-C tests start it again on those databases (a second
-# `./hall demo`), not migrating seven databases from nothing each time (ADR 0019). A file
-# lock lets one demo at a time use the folder.
+# One var folder for the run, shared by the xdist workers: the first run starts the demo
+# from empty databases and stops it with Ctrl-C, as a user does; its output, exit status and
+# the state of its ports afterwards are what the first two tests check (ADR 0019: the demo
+# once, everything checked in that run). The SIGTERM test starts it again on those
+# databases (a second `./hall demo`). A file lock lets one demo at a time use the folder.
 pytestmark = [pytest.mark.multinode]
+FIRST_PORT = 18600
 
 
 @contextlib.contextmanager
@@ -30,6 +32,44 @@ def _locked(folder: Path):
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _env(folder: Path) -> dict:
+    env = {**os.environ, "HALL_VAR_DIR": str(folder)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("HALL_SITE", None)
+    return env
+
+
+def _demo_until_stopped(folder: Path, port: int, signum: int) -> dict:
+    """`hall demo --port PORT` until it offers Ctrl-C, then `signum`: what it printed up to
+    then (`ready`) and after (`rest`), its exit status and which of its ports still answer."""
+    demo = subprocess.Popen(
+        [HALL, "demo", "--port", str(port)],
+        cwd=REPO_ROOT,
+        env=_env(folder),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    ready = []
+    for line in demo.stdout:
+        ready.append(line)
+        if "Ctrl-C" in line:
+            break
+    demo.send_signal(signum)
+    rest = demo.communicate(timeout=180)[0]  # SIGTERM, then SIGKILL after 10 s
+    answering = []
+    for offset in range(7):  # every hall's port is free again: its server is gone
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port + offset)) == 0:
+                answering.append(port + offset)
+    return {
+        "ready": "".join(ready),
+        "rest": rest,
+        "returncode": demo.returncode,
+        "answering": answering,
+    }
 
 
 @pytest.fixture(scope="session")
@@ -43,33 +83,12 @@ def demo_var(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def first_run(demo_var):
-    """`hall demo --ready-only` from empty databases, run once for the whole run."""
+    """`hall demo` from empty databases, stopped with Ctrl-C: run once for the whole run."""
     saved = demo_var / "first-run.json"
     with _locked(demo_var):
-        if saved.exists():
-            return subprocess.CompletedProcess(**json.loads(saved.read_text()))
-        env = {**os.environ, "HALL_VAR_DIR": str(demo_var)}
-        env.pop("DJANGO_SETTINGS_MODULE", None)
-        env.pop("HALL_SITE", None)
-        done = subprocess.run(
-            [HALL, "demo", "--ready-only", "--port", "18600"],
-            cwd=REPO_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=400,
-        )
-        saved.write_text(
-            json.dumps(
-                {
-                    "args": done.args,
-                    "returncode": done.returncode,
-                    "stdout": done.stdout,
-                    "stderr": done.stderr,
-                }
-            )
-        )
-        return done
+        if not saved.exists():
+            saved.write_text(json.dumps(_demo_until_stopped(demo_var, FIRST_PORT, signal.SIGINT)))
+        return json.loads(saved.read_text())
 
 
 @pytest.fixture
@@ -79,16 +98,15 @@ def demo_lock(demo_var):
 
 
 def test_the_demo_starts_every_hall_and_stops_cleanly(demo_var, first_run, demo_lock):
-    tmp_path, result = demo_var, first_run
-    env = {**os.environ, "HALL_VAR_DIR": str(tmp_path)}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("HALL_SITE", None)
-    assert result.returncode == 0, result.stdout + result.stderr
+    tmp_path = demo_var
+    env = _env(tmp_path)
+    output = first_run["ready"] + first_run["rest"]
+    assert first_run["returncode"] == 0, output
     for code in ["county", "t-maan", "t-huangtan", "v-shiqiao", "v-liujia", "v-xiaohe"]:
-        assert code in result.stdout
+        assert code in output
         assert (tmp_path / f"{code}.sqlite3").exists()
-    assert "http://127.0.0.1:18600/" in result.stdout
-    assert "已停止" in result.stdout
+    assert "http://127.0.0.1:18600/" in output
+    assert "已停止" in output
     count = subprocess.run(
         [
             HALL,
@@ -107,7 +125,7 @@ def test_the_demo_starts_every_hall_and_stops_cleanly(demo_var, first_run, demo_
         timeout=120,
     )
     assert int(count.stdout.strip()) >= 30, count.stderr
-    assert "t-maan-clerk" in result.stdout
+    assert "t-maan-clerk" in output
     roles = subprocess.run(
         [
             HALL,
@@ -133,27 +151,12 @@ def test_the_demo_starts_every_hall_and_stops_cleanly(demo_var, first_run, demo_
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_or_kill_stops_every_process(demo_var, first_run, demo_lock, signum):
-    env = {**os.environ, "HALL_VAR_DIR": str(demo_var)}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    port = 18700 if signum == signal.SIGINT else 18720
-    demo = subprocess.Popen(
-        [HALL, "demo", "--port", str(port)],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines = []
-    for line in demo.stdout:
-        lines.append(line)
-        if "Ctrl-C" in line:
-            break
-    assert any(f"http://127.0.0.1:{port + 6}/" in x for x in lines), "".join(lines)
-    demo.send_signal(signum)
-    rest = demo.communicate(timeout=180)[0]  # SIGTERM, then SIGKILL after 10 s
-    assert demo.returncode == 0, rest
-    assert "已停止" in rest
-    for offset in range(7):  # every hall's port is free again: its server is gone
-        with socket.socket() as probe:
-            assert probe.connect_ex(("127.0.0.1", port + offset)) != 0
+    if signum == signal.SIGINT:  # the first run, stopped with Ctrl-C
+        port, run = FIRST_PORT, first_run
+    else:  # a second `./hall demo` on the same databases
+        port = 18720
+        run = _demo_until_stopped(demo_var, port, signum)
+    assert f"http://127.0.0.1:{port + 6}/" in run["ready"], run["ready"]
+    assert run["returncode"] == 0, run["rest"]
+    assert "已停止" in run["rest"]
+    assert run["answering"] == []  # every hall's port is free again: its server is gone

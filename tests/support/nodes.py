@@ -17,6 +17,7 @@ namespace of its own (exchange and queues removed at the end).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -48,13 +49,57 @@ def _with_db(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
+class Started:
+    """A command forked by the node's Python server, used like the Popen of `hall KIND`:
+    pid, poll(), wait(), send_signal(), terminate(), kill(), returncode (-N: signal N)."""
+
+    def __init__(self, pid: int, args: list[str], exit_file: Path, server) -> None:
+        self.pid, self.args, self.exit_file, self.server = pid, args, exit_file, server
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            if self.exit_file.exists():
+                self.returncode = int(self.exit_file.read_text())
+            elif self.server.poll() is not None and not _running(self.pid):
+                self.returncode = -signal.SIGKILL  # its server is gone: no status to read
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(self.args, timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
 class Node:
     def __init__(self, cluster: Cluster, code: str, *, cuttable: bool = True) -> None:
         self.cluster, self.code = cluster, code
         self._pg = None  # the test process's connection to this node's PostgreSQL database
         self.dir = cluster.root / code
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.procs: dict[str, subprocess.Popen] = {}
+        self.procs: dict[str, subprocess.Popen | Started] = {}
         self.link = cluster.root / "links" / code
         self.proxy: LinkProxy | None = None
         if cluster.pg_url:
@@ -103,12 +148,20 @@ class Node:
             raise RuntimeError(f"{self.code}: hall {' '.join(args)} failed:\n{done.stderr[-3000:]}")
         return done.stdout
 
-    def start(self, kind: str, *args: str) -> subprocess.Popen:
-        """Start `hall relay` or `hall consume` (or any long-running command)."""
-        log = open(self.dir / f"{kind}.log", "ab")  # noqa: SIM115 - lives with the process
-        proc = subprocess.Popen(
-            [HALL, kind, *args], env=self.env, cwd=REPO_ROOT, stdout=log, stderr=log
-        )
+    def start(self, kind: str, *args: str) -> Started:
+        """Start `hall relay` or `hall consume` (or any long-running command): forked from
+        the node's Python server (tests/support/forkshell.py), a process of its own."""
+        server = self._shell()
+        log = self.dir / f"{kind}.log"
+        exit_file = self.dir / f"{kind}-{uuid.uuid4().hex[:8]}.exit"
+        request = {"start": [kind, *args], "log": str(log), "exit": str(exit_file)}
+        server.stdin.write(json.dumps(request) + "\n")
+        server.stdin.flush()
+        ready, _, _ = select.select([server.stdout], [], [], 60)
+        answer = server.stdout.readline() if ready else ""
+        if not answer:
+            raise RuntimeError(f"{self.code}: python server died:\n{self.log('python')[-3000:]}")
+        proc = Started(json.loads(answer)["pid"], [HALL, kind, *args], exit_file, server)
         self.procs[kind] = proc
         return proc
 
@@ -164,7 +217,9 @@ class Node:
         server = self.procs.get("python-server")
         env = {**self.env, "HALL_FORKSHELL_LOG": str(self.dir / "python.log")}
         if server is not None and (server.poll() is not None or server.args_env != env):
-            self.stop("python-server")  # a test changed node.env: a server that reads it
+            # A test changed node.env: a server that reads it. The old one stays until the
+            # end (Cluster.close) if commands it started still run.
+            self.procs[f"python-server-{uuid.uuid4().hex[:6]}"] = self.procs.pop("python-server")
             server = None
         if server is None:
             server = subprocess.Popen(
@@ -229,7 +284,8 @@ class Node:
             self.link.symlink_to(self.cluster.broker_folder)
 
     def close(self) -> None:
-        for kind in list(self.procs):
+        # The commands first, then the Python servers they were forked from.
+        for kind in sorted(self.procs, key=lambda kind: kind.startswith("python-server")):
             self.stop(kind)
         if self.proxy:
             self.proxy.close()
@@ -370,16 +426,23 @@ class Cluster:
     def close(self) -> None:
         # Every node's processes told to stop at once, then waited for: their clean stops
         # overlap instead of following one another.
-        running = [p for node in self.nodes.values() for p in node.procs.values()]
-        for proc in running:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in running:
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        # The commands first, then the Python servers they were forked from.
+        for servers in (False, True):
+            running = [
+                proc
+                for node in self.nodes.values()
+                for kind, proc in node.procs.items()
+                if kind.startswith("python-server") == servers
+            ]
+            for proc in running:
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+            for proc in running:
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
         for node in self.nodes.values():
             node.close()
         if self.pg_url:
