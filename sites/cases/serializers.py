@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sites.cases.identity import mask_id_number, mask_name, mask_phone
@@ -15,7 +14,6 @@ from sites.cases.models import (
     ClockState,
     Outcome,
 )
-from sites.delivery.serializers import DeliverySerializer
 
 
 class CaseEventSerializer(serializers.Serializer):
@@ -172,12 +170,17 @@ class CaseDetailSerializer(CaseSerializer):
     route = serializers.ListField(child=serializers.CharField())
     ledger = ClockEntrySerializer(many=True)
     timeline = CaseEventSerializer(source="events", many=True)
-    delivery = serializers.SerializerMethodField(help_text="送达(办结后；本站未送达为空)")
 
-    @extend_schema_field(DeliverySerializer(allow_null=True))
-    def get_delivery(self, case) -> dict | None:
-        delivery = getattr(case, "delivery", None)  # sites.delivery, once concluded here
-        return None if delivery is None else DeliverySerializer(delivery).data
+
+def detail_field_add(name: str, field: serializers.Field) -> None:
+    """A hall app adds a read-only field to the case detail from its AppConfig.ready()
+    (sites.delivery: `delivery`), so sites.cases imports none of the apps built on it
+    (docs/decisions/0025-layers.md)."""
+    todo = [CaseDetailSerializer]
+    while todo:  # subclasses copied the declared fields when they were made
+        cls = todo.pop()
+        cls._declared_fields[name] = field
+        todo.extend(cls.__subclasses__())
 
 
 class CaseAcceptedSerializer(CaseDetailSerializer):

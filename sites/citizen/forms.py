@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from sites.workbench.forms import text
+from sites.cases.forms import text
 
 
 class CaseQueryForm(forms.Form):

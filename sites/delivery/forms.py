@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from sites.workbench.forms import ListQuery, text
+from sites.cases.forms import ListQuery, text
 
 
 class CollectForm(forms.Form):

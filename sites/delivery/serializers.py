@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sites.delivery.models import DeliveryStatus, Method
@@ -25,3 +26,15 @@ class DeliverySerializer(serializers.Serializer):
     carrier = serializers.CharField()
     tracking_number = serializers.CharField()
     downloaded_at = serializers.DateTimeField(allow_null=True)
+
+
+@extend_schema_field(DeliverySerializer(allow_null=True))
+class CaseDeliveryField(serializers.Field):
+    """The case detail's `delivery` (sites.cases.serializers.detail_field_add)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, case) -> dict | None:
+        delivery = getattr(case, "delivery", None)  # once concluded here
+        return None if delivery is None else DeliverySerializer(delivery).data

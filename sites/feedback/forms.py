@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from sites.workbench.forms import MESSAGES, lines, number, text
+from sites.cases.forms import MESSAGES, lines, number, text
 
 FINDINGS = [("yes", "经查证属实"), ("no", "经查证不属实")]
 

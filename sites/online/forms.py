@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from sites.workbench.forms import lines, text
+from sites.cases.forms import lines, text
 
 
 class Unfilled(forms.TextInput):

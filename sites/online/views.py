@@ -11,13 +11,13 @@ from county.catalogue.selectors import item_version_get
 from permissions.auth import address_limited, client_address
 from permissions.citizen import NO_ANSWER, TOO_MANY, citizen_rate_limit
 from permissions.ratelimit import RateLimited
+from sites.cases.forms import problems, service_errors
 from sites.cases.querycode import query_code_hash, query_code_matches
 from sites.online import services
 from sites.online.forms import ApplyForm, StatusForm
 from sites.online.models import Application
 from sites.online.rules import uploads_for
 from sites.registry.selectors import site_current
-from sites.workbench.forms import problems, service_errors
 
 # online applications per client address and hour: a family files a few; a script, hundreds
 APPLY_LIMIT = (20, 3600)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from sites.workbench.forms import BoundedDateField, text
+from sites.cases.forms import BoundedDateField, text
 
 
 class BookingForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from permissions.auth import address_limited
+from sites.cases.forms import service_messages
 from sites.cases.identity import mask_phone
 from sites.queueing import selectors, services
 from sites.queueing.days import hall_day
@@ -20,7 +21,6 @@ from sites.queueing.forms import BookingForm, CodePhoneForm, KioskQuery, TakeFor
 from sites.queueing.models import Ticket, TicketStatus
 from sites.queueing.rules import hours_for
 from sites.registry.selectors import site_current
-from sites.workbench.forms import service_messages
 
 BOOKING_LIMIT = (20, 3600)  # bookings and cancellations per client address and hour
 # numbers taken per client address and 10 minutes: a kiosk is one address, so a busy morning

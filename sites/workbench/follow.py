@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
 
 from permissions import access
+from sites.cases.forms import ListQuery
 from sites.cases.models import CaseStatus, Outcome
 from sites.cases.selectors import LIST_COLUMNS, case_list_for_user
 from sites.citizen.county_client import (
@@ -27,7 +28,6 @@ from sites.citizen.county_client import (
 )
 from sites.registry.models import Site, Tier
 from sites.registry.selectors import site_current
-from sites.workbench.forms import ListQuery
 
 PAGE_SIZE = 20
 UNREACHABLE = "县级中心暂时无法连接，以下为本站记录：已上报的办件，最新进度请稍后再看。"

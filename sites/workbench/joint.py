@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from permissions import access
 from sites.cases import access as case_access
+from sites.cases.forms import ListQuery, problems, service_errors
 from sites.cases.selectors import case_base, case_timeline
 from sites.joint.access import PartAction, access_part, can_view_stalled
 from sites.joint.models import Opinion
@@ -25,7 +26,7 @@ from sites.joint.selectors import (
 )
 from sites.registry.models import Department, Site, Tier
 from sites.registry.selectors import site_current
-from sites.workbench.forms import ListQuery, ReassignForm, problems, service_errors
+from sites.workbench.forms import ReassignForm
 from sites.workbench.views import case_render
 
 PAGE_SIZE = 20

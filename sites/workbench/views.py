@@ -23,6 +23,7 @@ from permissions.roles import Action as AccessAction
 from sites.cases import access as case_access
 from sites.cases import services
 from sites.cases.actions import ACTIONS
+from sites.cases.forms import service_errors as _errors
 from sites.cases.identity import id_number_problem, phone_problem
 from sites.cases.models import CaseStatus, ClockState, EventType
 from sites.cases.notices import KINDS, notice_render, notice_title
@@ -33,7 +34,6 @@ from sites.registry.models import Department, Site, Tier
 from sites.registry.selectors import site_current
 from sites.workbench.actions import actions_available, open_parts
 from sites.workbench.forms import InboxQuery, IntakeForm, ItemPick, action_form
-from sites.workbench.forms import service_errors as _errors
 from sites.workbench.perform import action_perform
 
 PAGE_SIZE = 20

@@ -146,7 +146,7 @@ def test_every_role_crawls_without_5xx_403_or_untitled_page(demo_halls, settings
 
 def test_the_crawler_reports_a_page_that_breaks_on_bad_input(hall, monkeypatch):  # noqa: F811
     """The crawler itself can fail: the inbox as it was (int() of ?size=) is caught."""
-    from sites.workbench.forms import ListQuery
+    from sites.cases.forms import ListQuery
 
     def as_before(self, default_size):
         return 1, int(self.data.get("size") or default_size)  # a 500 on ?size=abc

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from sites.workbench.forms import lines, number, text
+from sites.cases.forms import lines, number, text
 
 
 class PeriodQuery(forms.Form):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from sites.workbench.forms import EARLIEST, lines, number, text
+from sites.cases.forms import EARLIEST, lines, number, text
 
 EARLIEST_YEAR = EARLIEST.year  # a period before the halls kept records is a typing error
 

@@ -28,11 +28,11 @@ from county.supervision.four_rates import TARGET as FOUR_RATES
 from county.supervision.models import AlertLevel, OrderState, SupervisionOrder
 from county.supervision.orders import order_answer, order_issue
 from permissions.access import DENIED_MESSAGE
+from sites.cases.forms import service_messages
 from sites.delivery.selectors import delivery_record_statistics
 from sites.registry import tier
 from sites.registry.models import Site
 from sites.registry.selectors import site_current
-from sites.workbench.forms import service_messages
 
 BY_CHOICES = [("site", "按站点"), ("department", "按部门(窗口)"), ("item", "按事项")]
 
