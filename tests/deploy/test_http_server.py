@@ -145,6 +145,8 @@ def test_health_and_static_files_need_no_login(server):
         "database": "ok",
         "outbox_backlog": backlog,
         "quarantined": 0,
+        "notifications_due": 0,  # SMS (sites.notify): none waiting, none failed for good
+        "notifications_failed": 0,
         "status": "ok",
     }
     status, css = _get(f"{base}/static/admin/css/base.css")
