@@ -2,7 +2,7 @@
 
 Who may act is checked by the views (permissions: act at this hall); here: the case is
 held (owned) by this hall, the result is still 待领取, the pickup code and the collector's
-ID check out. Notifications go through `_tell` (sites.notify when installed).
+ID check out. The applicant is told through sites.notify, in the same transaction.
 """
 
 from __future__ import annotations
@@ -31,12 +31,6 @@ from sync import api
 WRONG_CODE = "取件码不正确，请核对办结通知书上的取件码。"
 WRONG_PERSON = "领取人身份证号与申请人或登记的委托代领人不一致，不能领取。"
 NOT_PENDING = "该办件结果已{status}，不能重复登记。"
-
-
-def _tell(case: Case, kind: str, **context) -> None:
-    """Tell the applicant (SMS): the notification is written in this transaction (the outbox
-    of sites.notify), so a crash after the commit loses nothing."""
-    notify(case, kind, **context)
 
 
 def _digest(id_number: str) -> str:
@@ -94,7 +88,7 @@ def delivery_open(*, case: Case, at: datetime | None = None) -> Delivery:
         collect_by=collect_by_for(site_code=site.code, ready_on=timezone.localdate(at)),
     )
     _publish(delivery)
-    _tell(case, "result_ready", hall=site.name, until=delivery.collect_by)
+    notify(case, "result_ready", hall=site.name, until=delivery.collect_by)
     return delivery
 
 
@@ -219,7 +213,7 @@ def delivery_post(
     delivery.delivered_by = by
     delivery.save()
     _publish(delivery)
-    _tell(case, "result_posted", carrier=delivery.carrier, tracking=delivery.tracking_number)
+    notify(case, "result_posted", carrier=delivery.carrier, tracking=delivery.tracking_number)
     return delivery
 
 
@@ -285,6 +279,6 @@ def deliveries_remind(*, today: date | None = None) -> int:
             ).update(reminded_on=today, reminders=delivery.reminders + 1)
             if updated:
                 case = delivery.case
-                _tell(case, "collect_reminder", hall=delivery.site.name, since=delivery.collect_by)
+                notify(case, "collect_reminder", hall=delivery.site.name, since=delivery.collect_by)
                 count += 1
     return count

@@ -178,3 +178,8 @@ def render(template: str, context: dict) -> str:
 
 def segments(text: str) -> int:
     return max(1, -(-len(text) // SEGMENT))
+
+
+def kind_label(kind: str) -> str:
+    """A kind's Chinese name for pages (an unknown kind as it is)."""
+    return KINDS[kind].label if kind in KINDS else kind

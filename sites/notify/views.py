@@ -13,15 +13,11 @@ from sites.cases.identity import mask_phone
 from sites.notify import selectors as sel
 from sites.notify.access import may_view_sms_log
 from sites.notify.forms import LogQuery
-from sites.notify.kinds import KINDS
+from sites.notify.kinds import kind_label
 from sites.notify.models import Notification, SmsRecord
 from sites.registry.selectors import site_current
 
 PAGE_SIZE = 50
-
-
-def _label(kind: str) -> str:
-    return KINDS[kind].label if kind in KINDS else kind
 
 
 @login_required
@@ -39,7 +35,7 @@ def sms_log(request):
         rows = rows.filter(kind=query.value("kind"))
     page = Paginator(rows, PAGE_SIZE).get_page(query.value("page") or 1)
     for row in page.object_list:
-        row.phone_shown, row.kind_label = mask_phone(row.phone), _label(row.kind)
+        row.phone_shown, row.kind_label = mask_phone(row.phone), kind_label(row.kind)
     demo = list(SmsRecord.objects.filter(site=here)[:20])
     for record in demo:
         record.phone_shown = mask_phone(record.phone)

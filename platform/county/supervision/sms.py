@@ -13,8 +13,9 @@ from county.supervision.access import sms_supervised_codes
 from permissions.access import DENIED_MESSAGE
 from sites.notify import selectors as sel
 from sites.notify.forms import LogQuery
+from sites.notify.kinds import kind_label
 from sites.notify.models import NotifyReport, Status
-from sites.notify.views import PAGE_SIZE, _label
+from sites.notify.views import PAGE_SIZE
 from sites.registry.models import Site
 
 
@@ -32,7 +33,7 @@ def sms_watch(request):
     page = Paginator(failed, PAGE_SIZE).get_page(query.value("page") or 1)
     names = dict(Site.objects.values_list("code", "name"))
     for row in page.object_list:
-        row.kind_label, row.site_name = _label(row.kind), names.get(row.site, row.site)
+        row.kind_label, row.site_name = kind_label(row.kind), names.get(row.site, row.site)
     figures = sel.monthly_figures(codes=codes)
     for row in figures:
         row["site_name"] = names.get(row["site"], row["site"])
